@@ -1,0 +1,95 @@
+"""Diff: the events that add to or contradict the known roles become changes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+
+from watchers.models import KnownRole, MoveKind, PersonnelEvent, RoleChange, When
+from watchers.text import fold, org_key, same_org
+
+__all__ = ["diff_roles"]
+
+
+def diff_roles(
+    events: Sequence[PersonnelEvent], known: Mapping[int, Sequence[KnownRole]]
+) -> list[RoleChange]:
+    """One change per (person, kind, organisation) the records do not already hold."""
+    changes: list[RoleChange] = []
+    for group in _groups(events):
+        event = _best(group)
+        roles = known.get(event.person_id, ())
+        if not _is_held(event, roles):
+            changes.append(_change(event, group, roles))
+    return changes
+
+
+def _groups(events: Sequence[PersonnelEvent]) -> list[list[PersonnelEvent]]:
+    """Same person, same kind, same organisation (by ``same_org``): one fact."""
+    groups: list[list[PersonnelEvent]] = []
+    for event in events:
+        group = next((g for g in groups if _same_fact(g[0], event)), None)
+        if group is None:
+            groups.append([event])
+        else:
+            group.append(event)
+    return groups
+
+
+def _same_fact(a: PersonnelEvent, b: PersonnelEvent) -> bool:
+    same_place = org_key(a.org or "") == org_key(b.org or "") or same_org(a.org, b.org)
+    return a.person_id == b.person_id and a.kind is b.kind and same_place
+
+
+def _best(group: Sequence[PersonnelEvent]) -> PersonnelEvent:
+    """The firmest report: a stated move over a rumour, then news over history, then confidence."""
+    return max(group, key=lambda e: (not e.is_rumour, e.when is not When.past, e.confidence))
+
+
+def _is_held(event: PersonnelEvent, roles: Sequence[KnownRole]) -> bool:
+    there = [role for role in roles if same_org(role.org, event.org)]
+    current = [role for role in there if role.current]
+    history = event.when is When.past
+    if event.kind is MoveKind.joined:
+        return bool(current) or (history and bool(there))
+    if event.kind is MoveKind.left:
+        return not current and (bool(there) or not any(role.current for role in roles))
+    if event.kind is MoveKind.founded:
+        return bool(there)
+    return (history and bool(there)) or any(_same_title(r.title, event.title) for r in current)
+
+
+def _same_title(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and fold(a or "").strip() == fold(b or "").strip()
+
+
+def _change(
+    event: PersonnelEvent, group: Sequence[PersonnelEvent], roles: Sequence[KnownRole]
+) -> RoleChange:
+    return RoleChange(
+        person_id=event.person_id,
+        person_name=event.person_name,
+        kind=event.kind,
+        org=event.org,
+        title=event.title,
+        before=_before(event, roles),
+        evidence=event.evidence,
+        confidence=event.confidence,
+        is_rumour=all(e.is_rumour for e in group),
+        urls=tuple(dict.fromkeys(e.url for e in group if e.url)),
+        dedupe_key=_dedupe_key(event),
+    )
+
+
+def _before(event: PersonnelEvent, roles: Sequence[KnownRole]) -> KnownRole | None:
+    """The role this change contradicts or replaces, if the records hold one."""
+    current = [role for role in roles if role.current]
+    there = [role for role in current if same_org(role.org, event.org)]
+    if event.kind in (MoveKind.left, MoveKind.role_changed):
+        return there[0] if there else (current[0] if event.org is None and current else None)
+    return None
+
+
+def _dedupe_key(event: PersonnelEvent) -> str:
+    raw = f"{event.person_id}|{event.kind.value}|{org_key(event.org or '')}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()

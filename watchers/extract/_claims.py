@@ -1,0 +1,214 @@
+"""One sentence's claims: which person each trigger word belongs to, with org and title."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from watchers.extract._lexicon import Move, Trigger
+from watchers.extract._orgs import OrgSpan
+from watchers.extract._people import PersonSpan
+from watchers.extract._titles import TitleSpan
+
+_LIST_GLUE = re.compile(r"^(?:\s*(?:,|and|、|和|及|与|以及|&)\s*)+$")
+_PASSIVE = re.compile(r"(?:\b(?:was|were|been|be|is|are|being)|被|获)\s*$")
+_TRANSITIVE = re.compile(
+    r"^(?:named|names|appoint(?:s|ed)?|(?:re)?hire[sd]?|hiring|poach(?:es|ed)|tap(?:s|ped)|picks|"
+    r"picked|elect(?:s|ed)|recruit(?:s|ed)?|lure[sd]?|brings? back|brought back|promot\w+|任命|聘任|"
+    r"聘请|聘为|委任|延揽|提拔|补选|选出)$"
+)
+_RELATIVE = re.compile(r"^的[^,;，；。]{0,8}$")
+_AS = re.compile(r"\bas\b|\bto\b|为|担任|出任|接任")
+_CLAUSE_END = re.compile(r"[.;。；]")
+_CLAUSE_MARK = re.compile(r"[,;:，；：。]")
+_CJK_OBJECT = re.compile(
+    r"(?:了)?(?:[\u4e00-\u9fff]{0,6}(?:加速器|公司|企业|平台|机构|品牌|车企|对手))?"
+    r"([\u4e00-\u9fff]{2,6}?)(?=[，。；、,;（(]|以|并|出任|担任|的|为|后|$)"
+)
+_BY = re.compile(r"由$")
+_OBJECT_VERBS = re.compile(r"(?:联合|共同)?(?:创办|创立|创建)|加盟|加入|转投|离开|出走|回归")
+_NOT_ORG = re.compile(r"官|长|主席|董事|总裁|经理|教练|主帅|职|部门|团队|顾问|负责人|合伙人|代理")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A trigger attached to a person, before the item-level clean-up."""
+
+    person: int
+    move: Move
+    org: OrgSpan | None
+    org_after: bool
+    title: str | None
+    trigger: Trigger
+
+
+def sentence_claims(
+    text: str,
+    folded: str,
+    people: Sequence[PersonSpan],
+    triggers: Sequence[Trigger],
+    orgs: Sequence[OrgSpan],
+    titles: Sequence[TitleSpan],
+) -> list[Claim]:
+    """Claims in a sentence: each trigger goes to the person (or list of people) it belongs to."""
+    claims: list[Claim] = []
+    for trigger in triggers:
+        owners, region = _owners(folded, people, trigger)
+        reach = _reach(folded, trigger, triggers, region)
+        for owner in owners:
+            if _is_bare_naming(folded, trigger, owner, region, titles):
+                continue
+            org, after = _org(text, folded, trigger, owner, (region[0], reach), orgs)
+            title = _title(folded, trigger, owner, region, titles)
+            claims.append(Claim(owner.person, trigger.move, org, after, title, trigger))
+    return claims
+
+
+def _reach(
+    folded: str, trigger: Trigger, triggers: Sequence[Trigger], region: tuple[int, int]
+) -> int:
+    """Where the trigger's object can end: the clause, the next trigger, the next person."""
+    mark = _CLAUSE_MARK.search(folded, trigger.end)
+    later = [t.start for t in triggers if t.start >= trigger.end]
+    return min([region[1], *later, mark.start() if mark else len(folded)])
+
+
+def _is_bare_naming(
+    folded: str,
+    trigger: Trigger,
+    owner: PersonSpan,
+    region: tuple[int, int],
+    titles: Sequence[TitleSpan],
+) -> bool:
+    """ "The complaint names X as defendants": a naming verb with no title to be named to."""
+    if trigger.end > owner.start or not _TRANSITIVE.match(folded[trigger.start : trigger.end]):
+        return False
+    role = _AS.search(folded, owner.end, region[1])
+    start = role.end() if role else owner.end
+    return not any(
+        start <= t.start <= max(start, owner.end + 3) + 30 for t in titles if t.start < region[1]
+    )
+
+
+def _owners(
+    folded: str, people: Sequence[PersonSpan], trigger: Trigger
+) -> tuple[list[PersonSpan], tuple[int, int]]:
+    after = [p for p in people if p.start >= trigger.end]
+    before = [p for p in people if p.end <= trigger.start]
+    if trigger.move in (Move.succeeded_by, Move.replace) or _goes_forward(
+        folded, trigger, before, after
+    ):
+        return (_group(folded, after, 0) if after else []), _region(folded, people, trigger, after)
+    if before:
+        return _group_ending(folded, before), _region(folded, people, trigger, before[-1:])
+    return (_group(folded, after, 0) if after else []), _region(folded, people, trigger, after)
+
+
+def _goes_forward(
+    folded: str, trigger: Trigger, before: Sequence[PersonSpan], after: Sequence[PersonSpan]
+) -> bool:
+    """ "X named Y", "…退休的Y": the trigger belongs to the person named next."""
+    if not after or not before:
+        return False
+    gap = folded[trigger.end : after[0].start]
+    if _RELATIVE.match(gap):
+        return True
+    word = folded[trigger.start : trigger.end]
+    passive = _PASSIVE.search(folded, max(0, trigger.start - 12), trigger.start)
+    return (
+        bool(_TRANSITIVE.match(word))
+        and not passive
+        and len(gap) < 40
+        and not _CLAUSE_END.search(gap)
+    )
+
+
+def _group(folded: str, people: Sequence[PersonSpan], first: int) -> list[PersonSpan]:
+    group = [people[first]]
+    for person in people[first + 1 :]:
+        if not _LIST_GLUE.match(folded[group[-1].end : person.start]):
+            break
+        group.append(person)
+    return group
+
+
+def _group_ending(folded: str, before: Sequence[PersonSpan]) -> list[PersonSpan]:
+    group = [before[-1]]
+    for person in reversed(before[:-1]):
+        if not _LIST_GLUE.match(folded[person.end : group[0].start]):
+            break
+        group.insert(0, person)
+    return group
+
+
+def _region(
+    folded: str, people: Sequence[PersonSpan], trigger: Trigger, owners: Sequence[PersonSpan]
+) -> tuple[int, int]:
+    """The owner's part of the sentence: up to the next person not in the owner's list."""
+    start = min([trigger.start, *(p.start for p in owners)])
+    last = max([trigger.end, *(p.end for p in owners)])
+    following = [p.start for p in people if p.start >= last and p not in owners]
+    return start, min(following, default=len(folded))
+
+
+def _org(
+    text: str,
+    folded: str,
+    trigger: Trigger,
+    owner: PersonSpan,
+    region: tuple[int, int],
+    orgs: Sequence[OrgSpan],
+) -> tuple[OrgSpan | None, bool]:
+    """The organisation the trigger points at: its object, else the nearest one before it."""
+    if trigger.end <= owner.start:  # "X named Y as CEO of Z"
+        role = _AS.search(folded, owner.end, region[1])
+        found = _first_after(orgs, role.end() if role else region[1], region[1], 40)
+        subject = next((o for o in orgs if o.end <= trigger.start), None)
+        return (found, True) if found else (subject, False)
+    if trigger.takes_object:
+        found = _first_after(orgs, trigger.end, region[1], 60) or _cjk_object(
+            text, folded, trigger, region
+        )
+        if found:
+            return found, True
+    return _before(orgs, trigger.start), False
+
+
+def _cjk_object(
+    text: str, folded: str, trigger: Trigger, region: tuple[int, int]
+) -> OrgSpan | None:
+    """ "创办滴灌通", "离开拜仁": a Chinese object with no organisation suffix."""
+    if not _OBJECT_VERBS.fullmatch(folded[trigger.start : trigger.end]):
+        return None
+    hit = _CJK_OBJECT.match(folded, trigger.end, region[1])
+    if hit is None or _NOT_ORG.search(hit.group(1)):
+        return None
+    return OrgSpan(hit.start(1), hit.end(1), text[hit.start(1) : hit.end(1)])
+
+
+def _first_after(orgs: Sequence[OrgSpan], start: int, end: int, reach: int) -> OrgSpan | None:
+    return next((o for o in orgs if start <= o.start < min(end, start + reach)), None)
+
+
+def _before(orgs: Sequence[OrgSpan], start: int) -> OrgSpan | None:
+    earlier = [o for o in orgs if o.end <= start]
+    return earlier[-1] if earlier else None
+
+
+def _title(
+    folded: str,
+    trigger: Trigger,
+    owner: PersonSpan,
+    region: tuple[int, int],
+    titles: Sequence[TitleSpan],
+) -> str | None:
+    after = [t for t in titles if max(trigger.end, owner.end) <= t.start < region[1]]
+    if after:
+        return after[0].title
+    if _BY.search(folded, 0, owner.start):  # "总经理由副总经理Y升任": the title before 由
+        by = [t for t in titles if t.end <= owner.start - 1 and owner.start - 12 <= t.start]
+        if len(by) > 1:
+            return by[0].title
+    near = [t for t in titles if region[0] - 40 <= t.start and t.end <= owner.start + 1]
+    return near[-1].title if near else None

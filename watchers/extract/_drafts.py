@@ -1,0 +1,103 @@
+"""From claims to events: joined or role_changed, merged moves, one event per fact."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from watchers.extract._lexicon import Move
+from watchers.extract._places import current_role_at, is_same_place
+from watchers.models import MoveKind, Person, PersonnelEvent, When
+from watchers.text import org_key
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A claim with its organisation settled; ``move`` still says how it was phrased."""
+
+    person: int
+    move: Move
+    org: str | None
+    title: str | None
+    when: When
+    confidence: float
+    evidence: str
+    is_rumour: bool
+    order: int
+
+
+def finish(drafts: Sequence[Draft], people: Sequence[Person], url: str) -> list[PersonnelEvent]:
+    """Merge a departure with a new title at the same place, drop what others explain."""
+    kept = _merge_stays(list(drafts), people)
+    kept = [d for d in kept if d.move is not Move.stay and d.org]
+    kept = _drop_guessed_departures(kept)
+    events = [_event(d, people[d.person], url) for d in sorted(kept, key=lambda d: d.order)]
+    return _unique(events)
+
+
+def _merge_stays(drafts: list[Draft], people: Sequence[Person]) -> list[Draft]:
+    """ "Steps down as CEO and becomes chairman", "卸任总经理，专任董事长": a title change
+    at a place the person works now."""
+    leaves = [d for d in drafts if d.move is Move.leave and d.when is When.recent]
+    for leave in [d for d in leaves if current_role_at(people[d.person], d.org)]:
+        partner = next((d for d in drafts if _continues(leave, d)), None)
+        if partner is not None and leave in drafts:
+            drafts.remove(leave)
+            drafts[drafts.index(partner)] = replace(partner, move=Move.promote, org=leave.org)
+    return drafts
+
+
+def _continues(leave: Draft, other: Draft) -> bool:
+    return (
+        other.person == leave.person
+        and other.move in (Move.stay, Move.appoint, Move.promote, Move.succeeded_by)
+        and other.when is When.recent
+        and (other.move is Move.stay or is_same_place(other.org, leave.org))
+    )
+
+
+def _drop_guessed_departures(drafts: list[Draft]) -> list[Draft]:
+    """ "A succeeds B" says B left only when the item says nothing else about B."""
+    said = {d.person for d in drafts if d.move is not Move.replace}
+    return [d for d in drafts if d.move is not Move.replace or d.person not in said]
+
+
+def _event(draft: Draft, person: Person, url: str) -> PersonnelEvent:
+    return PersonnelEvent(
+        person_id=person.id,
+        person_name=person.name,
+        kind=_kind(draft, person),
+        org=draft.org,
+        title=draft.title,
+        when=When.any if draft.is_rumour else draft.when,
+        confidence=min(draft.confidence, 0.45) if draft.is_rumour else draft.confidence,
+        evidence=draft.evidence,
+        is_rumour=draft.is_rumour,
+        url=url,
+    )
+
+
+_KINDS = {
+    Move.promote: MoveKind.role_changed,
+    Move.leave: MoveKind.left,
+    Move.replace: MoveKind.left,
+    Move.found: MoveKind.founded,
+}
+
+
+def _kind(draft: Draft, person: Person) -> MoveKind:
+    """An appointment where the person already works is a new title, not a new employer."""
+    if draft.move in _KINDS:
+        return _KINDS[draft.move]
+    if draft.when is When.recent and current_role_at(person, draft.org) is not None:
+        return MoveKind.role_changed
+    return MoveKind.joined
+
+
+def _unique(events: list[PersonnelEvent]) -> list[PersonnelEvent]:
+    best: dict[tuple[int, str, str, str], PersonnelEvent] = {}
+    for event in events:
+        key = (event.person_id, event.kind.value, org_key(event.org or ""), event.when.value)
+        if key not in best or event.confidence > best[key].confidence:
+            best[key] = event
+    return list(best.values())

@@ -1,0 +1,52 @@
+"""Whether a sentence asserts a move: denied, negated, hypothetical, rumoured or history."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class Modality(Enum):
+    asserted = "asserted"
+    rumoured = "rumoured"
+    unreal = "unreal"  # denied, negated or hypothetical: no event
+
+
+_DENIAL = re.compile(
+    r"\bden(?:y|ies|ied|ying)\b|\bno truth\b|\bdismissed (?:a|the) (?:\w+ )?(?:report|speculation)"
+    r"|\bunfounded\b|\bfalse report|否认|不实|谣言|纯属|澄清|与事实不符"
+)
+_HYPOTHETICAL = re.compile(
+    r"(?:^|\W)if\b|\bunless\b|\bwhether\b|\bcould\b|\bmight\b|\bwould (?:probably|likely|have to)"
+    r"|如果|假如|倘若|一旦|若(?!干)|会考虑"
+)
+_RUMOUR = re.compile(
+    r"\breportedly\b|\bin (?:advanced |early |final )?talks\b|people familiar|sources? (?:said|say)"
+    r"|according to (?:\w+ )?(?:people|sources|persons)|\bis said to\b|\brumou?r|据传|传出|据悉"
+    r"|消息人士|知情人士|传闻|洽谈|有望|^传|可能|或将|\bspeculation\b|不评论|不予置评"
+)
+_NEGATION = re.compile(
+    r"(?:\bno (?:plans?|intention)\b|\bnot\b|\bnever\b|n't\b)[^.;,]{0,14}$"
+    r"|(?:没有|并无|不会|无意|不打算|不参与|未|不(?![再仅但]))[\u4e00-\u9fff]{0,5}$"
+)
+_DESCRIPTOR = re.compile(
+    r"曾(?:经)?[\u4e00-\u9fff]{0,2}$|\bonce $|\bpreviously $|\bformerly $|\bbefore $"
+)
+_BACKGROUND_AFTER = re.compile(r"^[^，。；,;]{0,8}?(?:之前|以前)")
+
+
+def sentence_modality(folded: str) -> Modality:
+    """How the whole sentence stands: a denial or a condition voids every move in it."""
+    if _DENIAL.search(folded) or _HYPOTHETICAL.search(folded):
+        return Modality.unreal
+    if _RUMOUR.search(folded):
+        return Modality.rumoured
+    return Modality.asserted
+
+
+def is_negated(folded: str, trigger_start: int, trigger_end: int) -> bool:
+    """A negation or a descriptor (曾, once, "before joining", "加盟X之前") around the trigger."""
+    before = folded[max(0, trigger_start - 16) : trigger_start]
+    if _DESCRIPTOR.search(before) or _BACKGROUND_AFTER.match(folded, trigger_end):
+        return True
+    return _NEGATION.search(before) is not None

@@ -1,0 +1,154 @@
+"""Organisation names in a sentence: capitalised spans, Chinese name patterns, known names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+_LATIN_SPAN = re.compile(r"(?<![\w&])[A-Z][\w&.'’-]*(?:(?: of| &| for| de)? [A-Z0-9][\w&.'’-]*)*")
+_LEGAL = frozenset({"inc.", "corp.", "co.", "ltd.", "plc.", "s.a.", "n.v.", "p.l.c.", "u.s."})
+_STOP_WORDS = frozenset(
+    """the a an in on at but and separately also if he she it its his her they their after
+    before when while as former new mr ms mrs dr monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october
+    november december jan feb mar apr jun jul aug sep sept oct nov dec chief executive
+    officer president chairman chair vice director head ceo cfo coo cto cio cmo provost
+    assistant coach manager interim acting co-president co-ceo independent board deputy
+    general senior managing partner operating financial technology counsel founder
+    co-founder analyst q&a who what why how this that these those one two three under
+    according some many""".split()  # noqa: SIM905 - a word list reads best as prose
+)
+_CJK_SUFFIXES = (
+    "股份有限公司", "有限公司", "商业银行", "交易所", "研究院", "研究所", "实验室", "基金会", "设计院",
+    "新能源", "国家队", "俱乐部", "公司", "集团", "控股", "科技", "智能", "大学", "学院", "银行",
+    "基金", "证券", "资本", "医药", "制药", "汽车", "电子", "光电", "精密", "机械", "地产", "物业",
+    "物流", "食品", "能源", "数据", "国际", "保险", "足总", "总会", "协会", "软件", "传媒",
+    "生物", "航空", "电力", "通信", "工业局", "局", "资产", "网络", "电器", "重工",
+)  # fmt: skip
+_CJK_SUFFIX = re.compile("|".join(_CJK_SUFFIXES))
+_CJK_STOPS = re.compile(
+    r".*(?:[^\u4e00-\u9fff]|[的在于从向为将已被由与和及对等是兼任前原并]|加盟|加入|出任|担任|离开|宣布|公告"
+    r"|表示|聘任|委任|任命|转投|转任|转战|接任|离职|卸任|入职|旗下|大厂|巨头|龙头|厂|创办|创立|辞去|之|年|月|日|了|官|师|身份|器|平台|机构)"
+)
+_CJK_SUBJECT = re.compile(
+    r"^([\u4e00-\u9fff]{2,10}?)(?:\d{1,2}月)?\d{1,2}日|^([\u4e00-\u9fff]{2,6}?)(?:宣布|公告|表示)"
+)
+_GENERIC = re.compile(
+    r"\b(?:the|its) (?:company|firm|bank|group|club|lender|carmaker|automaker|insurer|university"
+    r"|school|operator|retailer|chain|custody bank|startup|business|team)\b|\bits\b"
+    r"|该公司|该集团|该行|本行|该学院|该校|该基金|该机构|后者|本公司|公司|集团|球队"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OrgSpan:
+    """An organisation named in a sentence; ``name`` is empty for "the company"-style words."""
+
+    start: int
+    end: int
+    name: str
+
+    @property
+    def is_generic(self) -> bool:
+        return not self.name
+
+
+def find_orgs(
+    text: str, folded: str, known: Iterable[str], taken: Sequence[tuple[int, int]]
+) -> list[OrgSpan]:
+    """Organisations in one sentence, in order; spans inside ``taken`` (people) are skipped."""
+    spans = [
+        *_latin(text),
+        *_chinese(text, folded),
+        *_known(text, folded, known),
+        *_generic(folded),
+    ]
+    free = [s for s in spans if not any(a < s.end and s.start < b for a, b in taken)]
+    return _without_overlaps(free)
+
+
+def _latin(text: str) -> Iterable[OrgSpan]:
+    for hit in _LATIN_SPAN.finditer(text):
+        span = _trim_latin(hit.start(), hit.group())
+        if span is not None:
+            yield span
+
+
+def _trim_latin(start: int, raw: str) -> OrgSpan | None:
+    words = raw.split(" ")
+    while words and words[0].lower().strip(".,'’") in _STOP_WORDS:
+        start += len(words.pop(0)) + 1
+    kept: list[str] = []
+    for word in words:
+        if word.lower().rstrip(".,") in _STOP_WORDS or word.endswith("-based"):
+            break
+        kept.append(word)
+    name = _clean_tail(" ".join(kept))
+    if len(name) < 2 or name.lower() in _STOP_WORDS or not name[0].isupper():
+        return None
+    return OrgSpan(start, start + len(name), name)
+
+
+def _clean_tail(name: str) -> str:
+    name = re.sub(r"['’]s?$", "", name)
+    while name.endswith((".", ",", "-", "'")) and name.split(" ")[-1].lower() not in _LEGAL:
+        name = name[:-1]
+    return re.sub(r" (?:of|&|for|de)$", "", name)
+
+
+def _chinese(text: str, folded: str) -> Iterable[OrgSpan]:
+    for hit in _CJK_SUFFIX.finditer(folded):
+        begin = _cjk_begin(folded, hit.start())
+        end = _cjk_suffix_end(folded, hit.end())
+        if hit.start() - begin >= 2:
+            yield OrgSpan(begin, end, text[begin:end])
+    subject = _CJK_SUBJECT.match(folded)
+    if subject:
+        group = 1 if subject.group(1) else 2
+        begin = _cjk_begin(folded, subject.end(group))
+        if subject.end(group) - begin >= 2:
+            yield OrgSpan(begin, subject.end(group), text[begin : subject.end(group)])
+
+
+def _cjk_begin(folded: str, suffix_start: int) -> int:
+    window_start = max(0, suffix_start - 6)
+    stop = _CJK_STOPS.match(folded, window_start, suffix_start)
+    return stop.end() if stop else window_start
+
+
+def _cjk_suffix_end(folded: str, end: int) -> int:
+    more = _CJK_SUFFIX.match(folded, end)
+    while more:
+        end = more.end()
+        more = _CJK_SUFFIX.match(folded, end)
+    return end
+
+
+def _known(text: str, folded: str, known: Iterable[str]) -> Iterable[OrgSpan]:
+    for name in known:
+        at = folded.find(name)
+        while at >= 0:
+            if _bounded(folded, at, at + len(name)):
+                yield OrgSpan(at, at + len(name), text[at : at + len(name)])
+            at = folded.find(name, at + 1)
+
+
+def _bounded(folded: str, start: int, end: int) -> bool:
+    before = folded[start - 1] if start else " "
+    after = folded[end] if end < len(folded) else " "
+    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+def _generic(folded: str) -> Iterable[OrgSpan]:
+    for hit in _GENERIC.finditer(folded):
+        yield OrgSpan(hit.start(), hit.end(), "")
+
+
+def _without_overlaps(spans: list[OrgSpan]) -> list[OrgSpan]:
+    """Longer names win; a generic word never hides a name."""
+    kept: list[OrgSpan] = []
+    for span in sorted(spans, key=lambda s: (s.is_generic, -(s.end - s.start), s.start)):
+        if not any(k.start < span.end and span.start < k.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
