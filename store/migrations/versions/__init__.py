@@ -1,0 +1,1 @@
+"""The ordered migrations; append new ones, never edit old ones."""
