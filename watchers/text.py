@@ -42,8 +42,8 @@ def strip_accents(text: str) -> str:
 def fold(text: str) -> str:
     """The form names are compared in: NFKC, no accents, casefolded, simplified script.
 
-    Every step maps one character to one character for the scripts we watch, so offsets
-    in the folded text point at the same characters of the NFKC text.
+    Offsets in the folded text are not offsets in the original: casefolding turns a few
+    characters into two ("ß" into "ss"), so compare folded strings, never positions.
     """
     text = unicodedata.normalize("NFKC", text)
     return to_simplified(strip_accents(text).casefold())

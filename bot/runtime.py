@@ -1,0 +1,31 @@
+"""The services a running bot shares, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.metrics import Metrics
+from bot.settings import Settings
+
+# Where alerts go when no Telegram token is set: printed, under this pseudo chat id.
+CONSOLE_CHAT = 0
+
+
+@dataclass(kw_only=True)
+class Runtime:
+    """Shared services; ``settings`` is swapped whole when the config file is reloaded."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    client: httpx.AsyncClient
+    metrics: Metrics
+    max_bytes: int
+
+    @property
+    def chats(self) -> tuple[int, ...]:
+        if self.settings.telegram.token is None:
+            return (CONSOLE_CHAT,)
+        return tuple(self.settings.telegram.chats)
