@@ -43,10 +43,10 @@ def stored(
     *,
     name: str = "Tamsin Okonkwo-Reyes",
     kind: MoveKind = MoveKind.joined,
-    org: str | None = "Brightwater Robotics",
+    org: str | None = "Fernhollow Robotics",
     title: str | None = "CTO",
     before: KnownRole | None = None,
-    evidence: str = "Brightwater Robotics named Tamsin Okonkwo-Reyes its CTO on Monday.",
+    evidence: str = "Fernhollow Robotics named Tamsin Okonkwo-Reyes its CTO on Monday.",
     urls: tuple[str, ...] = ("https://news.example.com/a/1",),
     is_rumour: bool = False,
     status: ChangeStatus = ChangeStatus.pending,
@@ -104,9 +104,9 @@ def parse_html(markup: str) -> _TagChecker:
     ("change", "expected"),
     [
         pytest.param(
-            stored(), "Tamsin Okonkwo-Reyes joined Brightwater Robotics as CTO", id="joined"
+            stored(), "Tamsin Okonkwo-Reyes joined Fernhollow Robotics as CTO", id="joined"
         ),
-        pytest.param(stored(title=None), "joined Brightwater Robotics\n", id="joined-no-title"),
+        pytest.param(stored(title=None), "joined Fernhollow Robotics\n", id="joined-no-title"),
         pytest.param(stored(org=None, title=None), "joined a new organisation", id="joined-no-org"),
         pytest.param(
             stored(kind=MoveKind.left, org="Halcyon Freight", title=None),
@@ -128,16 +128,16 @@ def parse_html(markup: str) -> _TagChecker:
         pytest.param(
             stored(
                 kind=MoveKind.role_changed,
-                org="Brightwater Robotics",
+                org="Fernhollow Robotics",
                 title="COO",
-                before=KnownRole(org="Brightwater Robotics", title="CFO"),
+                before=KnownRole(org="Fernhollow Robotics", title="CFO"),
             ),
-            "CFO → COO at Brightwater Robotics\nPreviously: CFO at Brightwater Robotics",
+            "CFO → COO at Fernhollow Robotics\nPreviously: CFO at Fernhollow Robotics",
             id="role-changed",
         ),
         pytest.param(
             stored(kind=MoveKind.role_changed, title="COO", before=None),
-            "is now COO at Brightwater Robotics",
+            "is now COO at Fernhollow Robotics",
             id="role-changed-no-before",
         ),
         pytest.param(stored(is_rumour=True), "Unconfirmed report", id="rumour"),
@@ -169,8 +169,8 @@ def test_render_change_plain_says_who_did_what(change: StoredChange, expected: s
 def test_render_change_marks_up_name_evidence_and_sources() -> None:
     markup = render_change(stored())
 
-    assert markup.startswith("<b>Tamsin Okonkwo-Reyes</b> joined Brightwater Robotics as CTO")
-    assert "<blockquote><i>Brightwater Robotics named" in markup
+    assert markup.startswith("<b>Tamsin Okonkwo-Reyes</b> joined Fernhollow Robotics as CTO")
+    assert "<blockquote><i>Fernhollow Robotics named" in markup
     assert 'Sources: <a href="https://news.example.com/a/1">news.example.com</a>' in markup
 
 
@@ -265,9 +265,9 @@ def test_render_change_json_has_the_fields_of_the_change() -> None:
     assert data == {
         "person": "Tamsin Okonkwo-Reyes",
         "kind": "joined",
-        "org": "Brightwater Robotics",
+        "org": "Fernhollow Robotics",
         "title": "CTO",
-        "evidence": "Brightwater Robotics named Tamsin Okonkwo-Reyes its CTO on Monday.",
+        "evidence": "Fernhollow Robotics named Tamsin Okonkwo-Reyes its CTO on Monday.",
         "urls": ["https://a.example/1", "https://b.example/2"],
     }
 
@@ -313,7 +313,7 @@ def test_digest_groups_moves_by_person_with_status() -> None:
     text = render_digest_plain(digest(changes))
 
     assert (
-        "Moves (3)\nAda Vint\n• joined Brightwater Robotics as CTO — Confirmed\n"
+        "Moves (3)\nAda Vint\n• joined Fernhollow Robotics as CTO — Confirmed\n"
         "• left Old Mill — Pending\nBo Lindqvist\n• founded Kelp Works — Pending"
     ) in text
 
@@ -443,7 +443,7 @@ def test_render_recent_lists_changes_or_says_none() -> None:
     assert render_recent([]) == "No changes in the last 7 days."
     assert parsed.text.splitlines() == [
         "Changes in the last 7 days (2)",
-        "• 2025-01-06 Ada Vint joined Brightwater Robotics as CTO — Pending (news.example.com)",
+        "• 2025-01-06 Ada Vint joined Fernhollow Robotics as CTO — Pending (news.example.com)",
         "• 2025-01-06 Bo Lindqvist founded Kelp — Pending (news.example.com)",
     ]
 

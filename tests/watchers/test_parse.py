@@ -39,7 +39,7 @@ def sha(text: str) -> str:
                 ("https://news.example/2025/01/quenby-corvid",
                  "Marisol Quenby joins Corvid Labs as CFO", datetime(2025, 1, 6, 9, tzinfo=UTC)),
                 ("https://news.example/2025/01/brandt",
-                 "Theo Brandt steps down", datetime(2025, 1, 5, 8, 30, tzinfo=UTC)),
+                 "Theo Brandvik steps down", datetime(2025, 1, 5, 8, 30, tzinfo=UTC)),
                 ("", "陈嘉欣出任星河科技总裁", None),
             ],
             id="rss2",
