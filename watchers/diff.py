@@ -56,11 +56,23 @@ def _is_held(event: PersonnelEvent, roles: Sequence[KnownRole]) -> bool:
         return not current and (bool(there) or not any(role.current for role in roles))
     if event.kind is MoveKind.founded:
         return bool(there)
-    return (history and bool(there)) or any(_same_title(r.title, event.title) for r in current)
+    return (history and bool(there)) or any(_same_title(r, event.title) for r in current)
 
 
-def _same_title(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and fold(a or "").strip() == fold(b or "").strip()
+def _same_title(role: KnownRole, title: str | None) -> bool:
+    """ "澄川汽车董事长" at 澄川汽车 is the title "董事长": the organisation's name is no change."""
+    if not role.title or not title:
+        return False
+    known, said = _bare_title(role.title, role.org), _bare_title(title, role.org)
+    return known == said
+
+
+def _bare_title(title: str, org: str) -> str:
+    folded, name = fold(title).strip(), fold(org).strip()
+    for prefix in (name, org_key(org)):
+        if prefix and folded.startswith(prefix) and len(folded) > len(prefix):
+            return folded[len(prefix) :].lstrip(" 's’的")
+    return folded
 
 
 def _change(

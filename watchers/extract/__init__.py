@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from watchers.extract._claims import Claim, sentence_claims
+from watchers.extract._asides import aside_ranges, label_ranges
+from watchers.extract._claims import Claim, sentence_claims, visible_orgs
 from watchers.extract._drafts import Draft, finish
 from watchers.extract._lexicon import Move, find_triggers
 from watchers.extract._modality import Modality, is_negated, sentence_modality
@@ -20,6 +21,7 @@ from watchers.extract._people import PersonSpan, locate_people
 from watchers.extract._places import (
     canonical_org,
     fallback_org,
+    glosses,
     is_same_place,
     resolve_generic,
     sole_employer,
@@ -27,13 +29,14 @@ from watchers.extract._places import (
 from watchers.extract._references import resolve_references
 from watchers.extract._sentences import Sentence, split_sentences
 from watchers.extract._timing import when_of
-from watchers.extract._titles import find_titles
+from watchers.extract._titles import find_titles, without_org
 from watchers.models import FeedItem, Mention, Person, PersonnelEvent
-from watchers.text import fold
+from watchers.text import fold, has_cjk
 
 __all__ = ["extract_events"]
 
 EVIDENCE_CHARS = 400
+_JOINS = frozenset({Move.appoint, Move.succeeded_by})
 
 
 @dataclass(slots=True)
@@ -48,6 +51,7 @@ class _Reading:
     history: list[str] = field(default_factory=list)
     previous: int | None = None
     topic: int | None = None
+    glosses: tuple[tuple[str, str], ...] = ()
 
 
 def extract_events(mention: Mention, *, now: datetime) -> list[PersonnelEvent]:
@@ -62,6 +66,7 @@ def extract_events(mention: Mention, *, now: datetime) -> list[PersonnelEvent]:
     if len(reading.original) != len(text):
         reading.original = text
     reading.topic = named[0].person if named else None
+    reading.glosses = glosses(text)
     drafts: list[Draft] = []
     for sentence in split_sentences(text):
         drafts.extend(_read(sentence, folded[sentence.start : sentence.end], named, reading))
@@ -115,13 +120,29 @@ def _drafts(
     orgs: Sequence[OrgSpan],
     reading: _Reading,
 ) -> list[Draft]:
-    modality = sentence_modality(folded)
+    masked = _masked(folded, people)  # "岑若溪" holds 若 (if): names are no words
+    modality = sentence_modality(masked)
     if modality is Modality.unreal or not people:
         return []
-    triggers = [t for t in find_triggers(folded) if not is_negated(folded, t.start, t.end)]
-    titles = find_titles(sentence.text, folded)
-    claims = sentence_claims(sentence.text, folded, people, triggers, orgs, titles)
-    return [_draft(c, sentence, folded, orgs, reading, modality) for c in claims]
+    triggers = [t for t in find_triggers(masked) if not is_negated(masked, t.start, t.end)]
+    cuts = [p.end for p in people] + [t.end for t in triggers]
+    titles = find_titles(sentence.text, folded, cuts)
+    asides = aside_ranges(folded, people)
+    labels = label_ranges(folded, people, orgs, titles)
+    claims = sentence_claims(sentence.text, folded, people, triggers, orgs, titles, asides, labels)
+    return [
+        _draft(
+            c, sentence, folded, visible_orgs(orgs, asides, labels, c.trigger), reading, modality
+        )
+        for c in claims
+    ]
+
+
+def _masked(folded: str, people: Sequence[PersonSpan]) -> str:
+    chars = list(folded)
+    for span in people:
+        chars[span.start : span.end] = ["\u3007"] * (span.end - span.start)
+    return "".join(chars)
 
 
 def _draft(
@@ -134,36 +155,49 @@ def _draft(
 ) -> Draft:
     org, confidence = _org(claim, orgs, reading)
     move = Move.appoint if claim.move is Move.succeeded_by else claim.move
+    names = [o.name for o in orgs if not o.is_generic] + [org or ""]
     return Draft(
         person=claim.person,
         move=move,
         org=org,
-        title=claim.title,
+        title=without_org(claim.title, names),
         when=when_of(folded, claim.trigger.start, claim.trigger.end, reading.year),
         confidence=confidence * (0.7 if move is Move.replace else 1.0),
         evidence=reading.original[sentence.start : sentence.end][:EVIDENCE_CHARS],
         is_rumour=modality is Modality.rumoured,
         order=sentence.start + claim.trigger.start,
+        guessed=claim.org is None,
     )
 
 
 def _org(claim: Claim, orgs: Sequence[OrgSpan], reading: _Reading) -> tuple[str | None, float]:
     org, confidence = _named_org(claim, orgs, reading)
     person = reading.people[claim.person]
-    if claim.move in (Move.leave, Move.replace, Move.promote) and not any(
-        is_same_place(role.org, org) for role in person.roles
-    ):
-        org = sole_employer(person) or org  # "滙豐" for records that say "HSBC Holdings"
-    return canonical_org(org, person, reading.history), confidence
+    employer = sole_employer(person)
+    on_record = any(is_same_place(role.org, org) for role in person.roles)
+    if claim.move in (Move.leave, Move.replace, Move.promote) and not on_record:
+        org = employer if _unsure(claim, org, employer) else org
+    return canonical_org(org, person, reading.history, reading.glosses), confidence
+
+
+def _unsure(claim: Claim, org: str | None, employer: str | None) -> bool:
+    """Not the records' employer, nor a Chinese name that is the trigger's object
+    ("离开溯光科技"); Latin spans are too loose to trust over the records."""
+    if employer is None or is_same_place(org, employer):
+        return False
+    return not (claim.org_after and org is not None and has_cjk(org) and has_cjk(employer))
 
 
 def _named_org(
     claim: Claim, orgs: Sequence[OrgSpan], reading: _Reading
 ) -> tuple[str | None, float]:
+    """The claim's own name; a generic word's referent; else the records (departures)."""
     person = reading.people[claim.person]
     if claim.org is not None and not claim.org.is_generic:
         return claim.org.name, 0.9 if claim.org_after else 0.8
     generic = resolve_generic(claim.org, orgs, reading.history) if claim.org else None
+    if claim.org is not None and claim.move in _JOINS:  # "加入公司": the announcer
+        return generic, 0.7
     found, confidence = fallback_org(person, reading.history, prefer_records=True)
     if confidence >= 0.75 or (found and not generic):
         return found, confidence

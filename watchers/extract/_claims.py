@@ -6,11 +6,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from watchers.extract._asides import outside
 from watchers.extract._lexicon import Move, Trigger
+from watchers.extract._objects import cjk_object
 from watchers.extract._orgs import OrgSpan
 from watchers.extract._people import PersonSpan
 from watchers.extract._titles import TitleSpan
 
+NEW_PLACE = frozenset({Move.appoint, Move.found, Move.succeeded_by})
 _LIST_GLUE = re.compile(r"^(?:\s*(?:,|and|、|和|及|与|以及|&)\s*)+$")
 _PASSIVE = re.compile(r"(?:\b(?:was|were|been|be|is|are|being)|被|获)\s*$")
 _TRANSITIVE = re.compile(
@@ -22,13 +25,8 @@ _RELATIVE = re.compile(r"^的[^,;，；。]{0,8}$")
 _AS = re.compile(r"\bas\b|\bto\b|为|担任|出任|接任")
 _CLAUSE_END = re.compile(r"[.;。；]")
 _CLAUSE_MARK = re.compile(r"[,;:，；：。]")
-_CJK_OBJECT = re.compile(
-    r"(?:了)?(?:[\u4e00-\u9fff]{0,6}(?:加速器|公司|企业|平台|机构|品牌|车企|对手))?"
-    r"([\u4e00-\u9fff]{2,6}?)(?=[，。；、,;（(]|以|并|出任|担任|的|为|后|$)"
-)
-_BY = re.compile(r"由$")
-_OBJECT_VERBS = re.compile(r"(?:联合|共同)?(?:创办|创立|创建)|加盟|加入|转投|离开|出走|回归")
-_NOT_ORG = re.compile(r"官|长|主席|董事|总裁|经理|教练|主帅|职|部门|团队|顾问|负责人|合伙人|代理")
+_BY_OTHER = re.compile(r"由[^,;，；。]{1,10}$")
+_BY = re.compile(r"由[^,;，；。]{0,12}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +48,50 @@ def sentence_claims(
     triggers: Sequence[Trigger],
     orgs: Sequence[OrgSpan],
     titles: Sequence[TitleSpan],
+    asides: Sequence[tuple[int, int]] = (),
+    labels: Sequence[tuple[int, int]] = (),
 ) -> list[Claim]:
-    """Claims in a sentence: each trigger goes to the person (or list of people) it belongs to."""
+    """Claims in a sentence: each trigger goes to the person (or list of people) it belongs to.
+
+    Organisations and titles inside an aside the trigger is not in are not its own, nor,
+    for a move to a new place, the organisation labelling the person.
+    """
     claims: list[Claim] = []
     for trigger in triggers:
-        owners, region = _owners(folded, people, trigger)
-        reach = _reach(folded, trigger, triggers, region)
-        for owner in owners:
-            if _is_bare_naming(folded, trigger, owner, region, titles):
-                continue
-            org, after = _org(text, folded, trigger, owner, (region[0], reach), orgs)
-            title = _title(folded, trigger, owner, region, titles)
-            claims.append(Claim(owner.person, trigger.move, org, after, title, trigger))
+        seen = visible_orgs(orgs, asides, labels, trigger)
+        named = [t for t in titles if outside(t.start, asides, trigger.start)]
+        claims.extend(_claims(text, folded, people, trigger, triggers, seen, named))
+    return claims
+
+
+def visible_orgs(
+    orgs: Sequence[OrgSpan],
+    asides: Sequence[tuple[int, int]],
+    labels: Sequence[tuple[int, int]],
+    trigger: Trigger,
+) -> list[OrgSpan]:
+    hidden = [*asides, *labels] if trigger.move in NEW_PLACE else asides
+    return [o for o in orgs if outside(o.start, hidden, trigger.start)]
+
+
+def _claims(
+    text: str,
+    folded: str,
+    people: Sequence[PersonSpan],
+    trigger: Trigger,
+    triggers: Sequence[Trigger],
+    orgs: Sequence[OrgSpan],
+    titles: Sequence[TitleSpan],
+) -> list[Claim]:
+    owners, region = _owners(folded, people, trigger)
+    reach = _reach(folded, trigger, triggers, region)
+    claims: list[Claim] = []
+    for owner in owners:
+        if _is_bare_naming(folded, trigger, owner, region, titles):
+            continue
+        org, after = _org(text, folded, trigger, owner, (region[0], reach), orgs)
+        title = _title(folded, trigger, owner, region, titles)
+        claims.append(Claim(owner.person, trigger.move, org, after, title, trigger))
     return claims
 
 
@@ -100,6 +130,8 @@ def _owners(
         folded, trigger, before, after
     ):
         return (_group(folded, after, 0) if after else []), _region(folded, people, trigger, after)
+    if before and _BY_OTHER.search(folded, before[-1].end, trigger.start):
+        return [], (trigger.start, trigger.end)  # "Y卸任，由现任总裁接棒": someone else's move
     if before:
         return _group_ending(folded, before), _region(folded, people, trigger, before[-1:])
     return (_group(folded, after, 0) if after else []), _region(folded, people, trigger, after)
@@ -167,24 +199,12 @@ def _org(
         subject = next((o for o in orgs if o.end <= trigger.start), None)
         return (found, True) if found else (subject, False)
     if trigger.takes_object:
-        found = _first_after(orgs, trigger.end, region[1], 60) or _cjk_object(
+        found = _first_after(orgs, trigger.end, region[1], 60) or cjk_object(
             text, folded, trigger, region
         )
         if found:
             return found, True
     return _before(orgs, trigger.start), False
-
-
-def _cjk_object(
-    text: str, folded: str, trigger: Trigger, region: tuple[int, int]
-) -> OrgSpan | None:
-    """ "创办滴灌通", "离开拜仁": a Chinese object with no organisation suffix."""
-    if not _OBJECT_VERBS.fullmatch(folded[trigger.start : trigger.end]):
-        return None
-    hit = _CJK_OBJECT.match(folded, trigger.end, region[1])
-    if hit is None or _NOT_ORG.search(hit.group(1)):
-        return None
-    return OrgSpan(hit.start(1), hit.end(1), text[hit.start(1) : hit.end(1)])
 
 
 def _first_after(orgs: Sequence[OrgSpan], start: int, end: int, reach: int) -> OrgSpan | None:
@@ -206,9 +226,12 @@ def _title(
     after = [t for t in titles if max(trigger.end, owner.end) <= t.start < region[1]]
     if after:
         return after[0].title
-    if _BY.search(folded, 0, owner.start):  # "总经理由副总经理Y升任": the title before 由
-        by = [t for t in titles if t.end <= owner.start - 1 and owner.start - 12 <= t.start]
-        if len(by) > 1:
-            return by[0].title
+    by = _BY.search(folded, max(0, owner.start - 14), owner.start)
+    if by:  # "总经理由副总经理Y升任": the title just before 由 is the new one
+        return next((t.title for t in titles if t.end == by.start()), None)
     near = [t for t in titles if region[0] - 40 <= t.start and t.end <= owner.start + 1]
-    return near[-1].title if near else None
+    if not near:
+        return None
+    if trigger.move is not Move.leave and trigger.start >= owner.end >= near[-1].end:
+        return None  # "副总裁Y临时负责": the title Y holds, not the one Y is given
+    return near[-1].title

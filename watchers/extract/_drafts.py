@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from watchers.extract._lexicon import Move
 from watchers.extract._places import current_role_at, is_same_place
 from watchers.models import MoveKind, Person, PersonnelEvent, When
-from watchers.text import org_key
+from watchers.text import org_key, same_org
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +24,15 @@ class Draft:
     evidence: str
     is_rumour: bool
     order: int
+    guessed: bool = False  # the sentence names no organisation: it came from elsewhere
 
 
 def finish(drafts: Sequence[Draft], people: Sequence[Person], url: str) -> list[PersonnelEvent]:
     """Merge a departure with a new title at the same place, drop what others explain."""
-    kept = _merge_stays(list(drafts), people)
+    kept = _merge_stays(_drop_guessed_joins(list(drafts)), people)
     kept = [d for d in kept if d.move is not Move.stay and d.org]
     kept = _drop_guessed_departures(kept)
+    kept = _one_spelling(kept)
     events = [_event(d, people[d.person], url) for d in sorted(kept, key=lambda d: d.order)]
     return _unique(events)
 
@@ -43,7 +45,10 @@ def _merge_stays(drafts: list[Draft], people: Sequence[Person]) -> list[Draft]:
         partner = next((d for d in drafts if _continues(leave, d)), None)
         if partner is not None and leave in drafts:
             drafts.remove(leave)
-            drafts[drafts.index(partner)] = replace(partner, move=Move.promote, org=leave.org)
+            title = None if partner.move is Move.stay else partner.title  # kept, not new
+            drafts[drafts.index(partner)] = replace(
+                partner, move=Move.promote, org=leave.org, title=title
+            )
     return drafts
 
 
@@ -60,6 +65,19 @@ def _drop_guessed_departures(drafts: list[Draft]) -> list[Draft]:
     """ "A succeeds B" says B left only when the item says nothing else about B."""
     said = {d.person for d in drafts if d.move is not Move.replace}
     return [d for d in drafts if d.move is not Move.replace or d.person not in said]
+
+
+def _one_spelling(drafts: list[Draft]) -> list[Draft]:
+    """ "Larkmoor" in the headline, "Larkmoor Analytics" in the text: the fuller name, once."""
+    names = sorted({d.org for d in drafts if d.org}, key=len, reverse=True)
+    return [replace(d, org=next((n for n in names if same_org(n, d.org)), d.org)) for d in drafts]
+
+
+def _drop_guessed_joins(drafts: list[Draft]) -> list[Draft]:
+    """ "将加入X出任CFO", "X官宣Y出任主教练…Y将于11日履新": an appointment that names no
+    organisation is the one the item reports by name, not a new title at the old place."""
+    named = {d.person for d in drafts if d.move is Move.appoint and not d.guessed}
+    return [d for d in drafts if not (d.guessed and d.move is Move.appoint and d.person in named)]
 
 
 def _event(draft: Draft, person: Person, url: str) -> PersonnelEvent:

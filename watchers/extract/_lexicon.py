@@ -50,14 +50,16 @@ _ENGLISH: tuple[tuple[Move, bool, str], ...] = (
     (Move.found, True, (r"co-?found(?:s|ed)|founded|founds|set(?:s|ting)? up|"
      r"(?:launch(?:es|ed|ing)?|start(?:s|ed|ing)?) (?:a|an|his|her|their) (?:own )?"
      r"(?:[\w-]+ ){0,3}?(?:company|firm|fund|startup|start-up|venture)")),
-    (Move.stay, False, (r"remain(?:s|ing)? (?:as|on)|stay(?:s|ing)? (?:on )?as|keep(?:s|ing)? "
+    (Move.stay, False, (r"remain(?:s|ing)? (?:as|on|with the (?:company|firm|group))|stay(?:s|ing)? on at|stay(?:s|ing)? (?:on )?as|keep(?:s|ing)? "
      r"(?:his|her|the) (?:role|title|post|seat)")),
 )  # fmt: skip
 
 _CHINESE: tuple[tuple[Move, bool, str], ...] = (
-    (Move.leave, True, r"不再担任|辞去|卸任|卸下|离开|出走|免去|撤换|不(?:会)?(?:寻求|争取)连任"),
+    (Move.leave, True, (r"不再担任|辞去|卸任|卸下|离开|出走|免去|撤换"
+     r"|不(?:会|再)?(?:在[\u4e00-\u9fff]{1,10}?)?(?:寻求|争取)连任")),
     (Move.leave, False, r"辞任|请辞|辞职|离职|退休|退任|免职|解职|撤职|离任|下台|离队|被解雇|辞退"),
-    (Move.stay, False, r"继续担任|继续兼任|仍担任|仍将担任|专任|留任|续任|继续为公司服务|继续服务"),
+    (Move.stay, False, (r"继续担任|继续兼任|仍担任|仍将担任|专任|留任|续任|继续为公司服务|继续服务"
+     r"|(?:将|会)?(?:专注于|专注|负责)公司")),
     (Move.promote, False, r"升任|晋升|擢升|提拔|调任|改任|回到系上|回到学校"),
     (Move.found, True, r"(?:联合|共同)?(?:创办|创立|创建)(?!人)"),
     (Move.appoint, True, (r"加盟|加入|出任|担任|接任|接掌|接棒|转投|转任|转战|聘任|聘请|聘为|委任"

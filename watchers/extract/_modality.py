@@ -30,9 +30,10 @@ _NEGATION = re.compile(
     r"|(?:没有|并无|不会|无意|不打算|不参与|未|不(?![再仅但]))[\u4e00-\u9fff]{0,5}$"
 )
 _DESCRIPTOR = re.compile(
-    r"曾(?:经)?[\u4e00-\u9fff]{0,2}$|\bonce $|\bpreviously $|\bformerly $|\bbefore $"
+    r"曾(?:经)?[\u4e00-\u9fff]{0,2}$|(?:此前|先前|早前|过去|之前)[^，,。；;]{0,10}$|\bonce $|\bpreviously $|\bformerly $|\bbefore $"
 )
-_BACKGROUND_AFTER = re.compile(r"^[^，。；,;]{0,8}?(?:之前|以前)")
+_BACKGROUND_AFTER = re.compile(r"[^，。；,;]{0,8}?(?:之前|以前)")
+_NOMINAL = re.compile(r"的$|\b(?:his|her|their|its)\s$")
 
 
 def sentence_modality(folded: str) -> Modality:
@@ -48,5 +49,7 @@ def is_negated(folded: str, trigger_start: int, trigger_end: int) -> bool:
     """A negation or a descriptor (曾, once, "before joining", "加盟X之前") around the trigger."""
     before = folded[max(0, trigger_start - 16) : trigger_start]
     if _DESCRIPTOR.search(before) or _BACKGROUND_AFTER.match(folded, trigger_end):
+        return True
+    if _NOMINAL.search(before):  # "卫澜清的加盟", "his departure": a noun, not a report
         return True
     return _NEGATION.search(before) is not None

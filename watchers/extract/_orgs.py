@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from watchers.text import fold
+
 _LATIN_SPAN = re.compile(r"(?<![\w&])[A-Z][\w&.'’-]*(?:(?: of| &| for| de)? [A-Z0-9][\w&.'’-]*)*")
 _LEGAL = frozenset({"inc.", "corp.", "co.", "ltd.", "plc.", "s.a.", "n.v.", "p.l.c.", "u.s."})
 _STOP_WORDS = frozenset(
@@ -19,6 +21,12 @@ _STOP_WORDS = frozenset(
     co-founder analyst q&a who what why how this that these those one two three under
     according some many""".split()  # noqa: SIM905 - a word list reads best as prose
 )
+_PERSON_BEFORE = re.compile(  # "chief operating officer Dana Ilverton": a person, not a firm
+    r"\b(?:officer|executive|president|chair(?:man|woman)?|director|ceo|cfo|coo|cto|cio|founder"
+    r"|manager|coach|analyst|economist|strategist|counsel|secretary|minister|governor|mr|ms|mrs"
+    r"|dr|prof|professor|spokesman|spokeswoman|spokesperson)\.? $",
+    re.IGNORECASE,
+)
 _CJK_SUFFIXES = (
     "股份有限公司", "有限公司", "商业银行", "交易所", "研究院", "研究所", "实验室", "基金会", "设计院",
     "新能源", "国家队", "俱乐部", "公司", "集团", "控股", "科技", "智能", "大学", "学院", "银行",
@@ -29,11 +37,18 @@ _CJK_SUFFIXES = (
 _CJK_SUFFIX = re.compile("|".join(_CJK_SUFFIXES))
 _CJK_STOPS = re.compile(
     r".*(?:[^\u4e00-\u9fff]|[的在于从向为将已被由与和及对等是兼任前原并]|加盟|加入|出任|担任|离开|宣布|公告"
-    r"|表示|聘任|委任|任命|转投|转任|转战|接任|离职|卸任|入职|旗下|大厂|巨头|龙头|厂|创办|创立|辞去|之|年|月|日|了|官|师|身份|器|平台|机构)"
+    r"|表示|聘任|委任|任命|转投|转任|转战|接任|离职|卸任|入职|旗下|大厂|巨头|龙头|厂|创办|创立|辞去|之|年|月|日|了|官|师|身份|器|平台|机构"
+    r"|公司|企业|初创|加快|推动|帮助|带领|推进|促进|支持|助力|进入|收购|成为|带动|加强|参与)"
 )
 _CJK_SUBJECT = re.compile(
-    r"^([\u4e00-\u9fff]{2,10}?)(?:\d{1,2}月)?\d{1,2}日|^([\u4e00-\u9fff]{2,6}?)(?:宣布|公告|表示)"
+    r"^([\u4e00-\u9fff]{2,10}?)(?:\d{1,2}月)?\d{1,2}日|^([\u4e00-\u9fff]{2,6}?)(?:同时|也|亦|则|还|今天"
+    r"|今日|昨天|昨日|近日|日前|周[一二三四五六日天]|星期[一二三四五六日天])?(?:宣布|公告|表示|官宣|由)"
 )
+_NOT_NAME = re.compile(
+    r"官|长|主席|董事|总裁|经理|教练|主帅|职|部门|团队|顾问|负责人|合伙人|代理|消息|人士|报道"
+)
+_DESCRIBES = re.compile(r"[\u4e00-\u9fff]{0,4}(?:公司|企业|机构|平台|初创|车企|厂商)")
+_APPOSITION_HEAD = ("公司", "企业", "机构", "平台", "初创", "车企", "厂商")
 _GENERIC = re.compile(
     r"\b(?:the|its) (?:company|firm|bank|group|club|lender|carmaker|automaker|insurer|university"
     r"|school|operator|retailer|chain|custody bank|startup|business|team)\b|\bits\b"
@@ -48,6 +63,7 @@ class OrgSpan:
     start: int
     end: int
     name: str
+    word: str = ""  # the generic word itself: "the bank", "该学院"
 
     @property
     def is_generic(self) -> bool:
@@ -65,13 +81,13 @@ def find_orgs(
         *_generic(folded),
     ]
     free = [s for s in spans if not any(a < s.end and s.start < b for a, b in taken)]
-    return _without_overlaps(free)
+    return _without_descriptors(folded, _without_overlaps(free))
 
 
 def _latin(text: str) -> Iterable[OrgSpan]:
     for hit in _LATIN_SPAN.finditer(text):
         span = _trim_latin(hit.start(), hit.group())
-        if span is not None:
+        if span is not None and not _PERSON_BEFORE.search(text, 0, span.start):
             yield span
 
 
@@ -107,8 +123,9 @@ def _chinese(text: str, folded: str) -> Iterable[OrgSpan]:
     if subject:
         group = 1 if subject.group(1) else 2
         begin = _cjk_begin(folded, subject.end(group))
-        if subject.end(group) - begin >= 2:
-            yield OrgSpan(begin, subject.end(group), text[begin : subject.end(group)])
+        name = text[begin : subject.end(group)]
+        if subject.end(group) - begin >= 2 and not _NOT_NAME.search(fold(name)):
+            yield OrgSpan(begin, subject.end(group), name)
 
 
 def _cjk_begin(folded: str, suffix_start: int) -> int:
@@ -142,7 +159,7 @@ def _bounded(folded: str, start: int, end: int) -> bool:
 
 def _generic(folded: str) -> Iterable[OrgSpan]:
     for hit in _GENERIC.finditer(folded):
-        yield OrgSpan(hit.start(), hit.end(), "")
+        yield OrgSpan(hit.start(), hit.end(), "", hit.group())
 
 
 def _without_overlaps(spans: list[OrgSpan]) -> list[OrgSpan]:
@@ -152,3 +169,14 @@ def _without_overlaps(spans: list[OrgSpan]) -> list[OrgSpan]:
         if not any(k.start < span.end and span.start < k.end for k in kept):
             kept.append(span)
     return sorted(kept, key=lambda s: s.start)
+
+
+def _without_descriptors(folded: str, spans: list[OrgSpan]) -> list[OrgSpan]:
+    """ "人工智能初创公司星衡智能": a kind of company right before a name describes it."""
+    starts = [span.start for span in spans if not span.is_generic]
+    return [
+        s
+        for s in spans
+        if not any(_DESCRIBES.fullmatch(folded, s.end, at) for at in starts)
+        and not (s.end in starts and (s.name or s.word).endswith(_APPOSITION_HEAD))
+    ]

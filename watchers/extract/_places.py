@@ -11,6 +11,7 @@ from watchers.models import KnownRole, Person
 from watchers.text import fold, has_cjk, same_org
 
 _WORDS = re.compile(r"[\w&]+")
+_BARE_KINDS = frozenset({"公司", "its", "company", "firm", "group", "business", "后者", "集团"})
 _LEGAL_WORDS = frozenset({"the", "inc", "corp", "co", "ltd", "plc", "group", "company", "holdings"})
 
 
@@ -39,11 +40,20 @@ def current_role_at(person: Person, org: str | None) -> KnownRole | None:
 def resolve_generic(
     span: OrgSpan, sentence_orgs: Sequence[OrgSpan], history: Sequence[str]
 ) -> str | None:
-    """ "the company", "该公司": the sentence's first name before it, else the latest in the item."""
+    """ "the company", "该学院": the nearest name before it in the sentence, else in the item;
+    a name of the same type ("该学院" → "…经管学院", "the bank" → "… Bank") first."""
     earlier = [o.name for o in sentence_orgs if not o.is_generic and o.end <= span.start]
-    if earlier:
-        return earlier[-1]
-    return history[-1] if history else None
+    candidates = [*history, *earlier]
+    kind = _kind_word(span.word)
+    typed = [name for name in candidates if kind and kind in fold(name)]
+    found = typed or candidates
+    return found[-1] if found else None
+
+
+def _kind_word(word: str) -> str:
+    """The type a generic word names: "学院" in 该学院, "bank" in "the bank"; "" for 公司."""
+    kind = fold(word).split(" ")[-1].lstrip("该本")
+    return "" if kind in _BARE_KINDS else kind
 
 
 def fallback_org(
@@ -69,11 +79,23 @@ def sole_employer(person: Person) -> str | None:
     return None
 
 
-def canonical_org(org: str | None, person: Person, history: Sequence[str]) -> str | None:
-    """One spelling per organisation: the records' name, else the item's longest name."""
+_GLOSS = re.compile(r"([\u4e00-\u9fff]{2,12})[（(]([A-Za-z][\w&.,'’ -]{1,40}?)[）)]")
+
+
+def glosses(text: str) -> tuple[tuple[str, str], ...]:
+    """ "雀巢（Nestlé）": names the item itself gives in two scripts."""
+    return tuple((hit.group(1), hit.group(2)) for hit in _GLOSS.finditer(text))
+
+
+def canonical_org(
+    org: str | None, person: Person, history: Sequence[str], pairs: Sequence[tuple[str, str]] = ()
+) -> str | None:
+    """One spelling per organisation: the records' name (also through a name the item
+    glosses in the other script), else the item's longest name."""
     if org is None:
         return None
+    spellings = [org, *(latin for cjk, latin in pairs if fold(cjk).endswith(fold(org)))]
     for role in person.roles:
-        if is_same_place(role.org, org):
+        if any(is_same_place(role.org, name) for name in spellings):
             return role.org
-    return max((n for n in history if is_same_place(n, org)), key=len, default=org)
+    return max((n for n in [*history, org] if is_same_place(n, org)), key=len, default=org)

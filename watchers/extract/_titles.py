@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from watchers.text import fold, has_cjk
 
 _MODIFIER = (
     r"(?:(?:interim|acting|incoming|executive|independent|non-executive|deputy|senior|co-)\s*)*"
@@ -27,6 +30,8 @@ _CJK_TRIM = re.compile(
     r".*(?:[为任的和与及、，,将已由并兼]|出任|担任|接任|升任|聘任|委任|任命|公司|本行)"
 )
 
+_GENERIC_PREFIX = re.compile(r"(?:该|本|其)(?:公司|集团|学院|大学|银行|机构|基金|行|校|院)(?=.{2})")
+
 
 @dataclass(frozen=True, slots=True)
 class TitleSpan:
@@ -35,12 +40,18 @@ class TitleSpan:
     title: str
 
 
-def find_titles(text: str, folded: str) -> list[TitleSpan]:
-    """Titles named in one sentence, in order (``text`` and ``folded`` share offsets)."""
+def find_titles(text: str, folded: str, cuts: Sequence[int] = ()) -> list[TitleSpan]:
+    """Titles named in one sentence, in order (``text`` and ``folded`` share offsets).
+
+    ``cuts`` are offsets a title cannot reach back over (the end of a person's name or of
+    a trigger word): "杜文涛代行总裁" holds the title 总裁.
+    """
     spans: list[TitleSpan] = []
     for hit in _TITLE.finditer(folded):
         start = _trim_start(folded, hit.start(), hit.end())
-        spans.append(TitleSpan(start, hit.end(), text[start : hit.end()].strip()))
+        start = max([start, *(c for c in cuts if start < c < hit.end())])
+        if hit.end() - start >= 2 or not has_cjk(folded[start : hit.end()]):
+            spans.append(TitleSpan(start, hit.end(), text[start : hit.end()].strip()))
     return spans
 
 
@@ -48,3 +59,20 @@ def _trim_start(folded: str, start: int, end: int) -> int:
     """Chinese titles start after the last verb or particle caught before them."""
     trim = _CJK_TRIM.match(folded, start, end)
     return trim.end() if trim else start
+
+
+def without_org(title: str | None, orgs: Iterable[str]) -> str | None:
+    """ "星衡智能首席技术官" at 星衡智能 is "首席技术官"; "该学院荣誉教授" is "荣誉教授"."""
+    if title is None:
+        return None
+    folded = fold(title)
+    for name in sorted(orgs, key=len, reverse=True):
+        key, at = fold(name), fold(title).find(fold(name)) if name else -1
+        if key and at >= 0 and len(folded) > at + len(key) + 1:
+            return _strip_link(title[at + len(key) :])
+    generic = _GENERIC_PREFIX.match(folded)
+    return _strip_link(title[generic.end() :]) if generic else title
+
+
+def _strip_link(rest: str) -> str:
+    return rest.lstrip(" 's’的").strip() or rest

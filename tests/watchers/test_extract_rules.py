@@ -1,0 +1,145 @@
+"""extract_events: asides, labels, nominal triggers, objects, glosses and long features."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from watchers.diff import diff_roles
+from watchers.extract import extract_events
+from watchers.models import FeedItem, KnownRole, Mention, MoveKind, Person, PersonnelEvent
+
+NOW = datetime(2025, 6, 4, 8, 0, tzinfo=UTC)
+
+CEN = Person(id=1, name="岑若溪", roles=(KnownRole(org="砚川数据", title="工程副总裁"),))
+LOU = Person(id=2, name="娄启航", roles=(KnownRole(org="栖霞汽车", title="董事长"),))
+KOVA = Person(
+    id=3,
+    name="Marta Kova",
+    aliases=("Kova",),
+    roles=(KnownRole(org="Brightmoor Tools", title="CFO"),),
+)
+DUAN = Person(id=4, name="段知微", roles=(KnownRole(org="澜亭证券", title="首席经济学家"),))
+HALE = Person(
+    id=5,
+    name="Ilse Varga",
+    aliases=("Varga",),
+    roles=(KnownRole(org="Quorvale Foods S.A.", title="集團財務總監"),),
+)
+MO = Person(id=6, name="莫青原", roles=(KnownRole(org="北溟医药", title="总裁"),))
+RUAN = Person(id=7, name="阮听松", roles=(KnownRole(org="北溟医药", title="董事长"),))
+
+
+def events(text: str, *people: Person, title: str = "") -> list[PersonnelEvent]:
+    item = FeedItem(key="k", url="https://news.example/2", title=title, summary=text,
+                    published_at=NOW, source_id=1)  # fmt: skip
+    return extract_events(Mention(item=item, people=people), now=NOW)
+
+
+def moves(text: str, *people: Person, title: str = "") -> set[tuple[str, MoveKind, str | None]]:
+    return {(e.person_name, e.kind, e.org) for e in events(text, *people, title=title)}
+
+
+def alerts(text: str, *people: Person, title: str = "") -> set[tuple[str, MoveKind, str | None]]:
+    found = events(text, *people, title=title)
+    changes = diff_roles(found, {p.id: p.roles for p in people})
+    return {(c.person_name, c.kind, c.org) for c in changes}
+
+
+@pytest.mark.parametrize(
+    ("text", "people", "expected"),
+    [
+        pytest.param(
+            "云杉智能创始人表示，岑若溪的加盟将加快公司海外业务的布局。",
+            (CEN,),
+            set(),
+            id="zh-nominal-join-is-no-report",
+        ),
+        pytest.param(
+            "机器人初创公司云杉智能周二宣布，委任岑若溪为首席技术官。",
+            (CEN,),
+            {("岑若溪", MoveKind.joined, "云杉智能")},
+            id="zh-descriptor-before-name",
+        ),
+        pytest.param(
+            "云杉智能周二宣布，原砚川数据工程副总裁岑若溪正式加入公司，出任首席技术官。",
+            (CEN,),
+            {("岑若溪", MoveKind.joined, "云杉智能")},
+            id="zh-join-the-announcing-company",
+        ),
+        pytest.param(
+            "据知情人士透露，栖霞汽车董事长娄启航可能在年底卸任，由现任总裁接棒。",
+            (LOU,),
+            {("娄启航", MoveKind.left, "栖霞汽车")},
+            id="zh-rumoured-exit-successor-unnamed",
+        ),
+        pytest.param(
+            "岑若溪此前于砚川数据担任工程副总裁，负责数据平台。",
+            (CEN,),
+            set(),
+            id="zh-previously-served",
+        ),
+        pytest.param(
+            "砚川数据工程副总裁岑若溪离职，将出任云杉智能CTO。",
+            (CEN,),
+            {("岑若溪", MoveKind.left, "砚川数据"), ("岑若溪", MoveKind.joined, "云杉智能")},
+            id="zh-leaves-for-post-at-new-firm",
+        ),
+        pytest.param(
+            "Tarnwell Insurance said Marta Kova, a former deputy at the state Office of Audits, "
+            "has been elected to its board as an independent director.",
+            (KOVA,),
+            {("Marta Kova", MoveKind.joined, "Tarnwell Insurance")},
+            id="en-former-aside-not-the-board",
+        ),
+        pytest.param(
+            "The board named chief operating officer Dana Perrow interim CEO. Kova, who "
+            "co-founded the company, said she would stay.",
+            (KOVA,),
+            set(),
+            id="en-title-before-name-is-a-person",
+        ),
+        pytest.param(
+            "青枫资本7月2日宣布，聘请段知微担任公司首席经济学家。",
+            (DUAN,),
+            {("段知微", MoveKind.joined, "青枫资本")},
+            id="zh-company-is-the-announcer-not-the-records",
+        ),
+        pytest.param(
+            "瑞士食品商奎沃（Quorvale）1日宣布，委任集團財務總監瓦尔加为集團行政總裁。",
+            (Person(id=5, name="Ilse Varga", aliases=("瓦尔加",), roles=HALE.roles),),
+            {("Ilse Varga", MoveKind.role_changed, "Quorvale Foods S.A.")},
+            id="zht-gloss-links-scripts",
+        ),
+        pytest.param(
+            "北溟医药公告，总裁莫青原因个人原因辞职。在新任总裁到任前，由董事长阮听松代行总裁职责。",
+            (MO, RUAN),
+            {("莫青原", MoveKind.left, "北溟医药"), ("阮听松", MoveKind.role_changed, "北溟医药")},
+            id="zh-acting-title-after-verb",
+        ),
+    ],
+)
+def test_extract_events_reads_asides_and_labels(text, people, expected):
+    assert moves(text, *people) == expected
+
+
+def test_titles_lose_the_organisation_prefix():
+    found = events("机器人初创公司云杉智能周二宣布，委任岑若溪为云杉智能首席技术官。", CEN)
+    assert [e.title for e in found] == ["首席技术官"]
+
+
+def test_a_former_title_is_not_the_new_one():
+    found = events("前砚川数据工程副总裁岑若溪加盟云杉智能。", CEN)
+    assert [(e.kind, e.org, e.title) for e in found] == [(MoveKind.joined, "云杉智能", None)]
+
+
+def test_acting_title_is_a_change_and_alerts():
+    text = "北溟医药公告，在新任总裁到任前，由董事长阮听松代行总裁职责。"
+    assert alerts(text, RUAN) == {("阮听松", MoveKind.role_changed, "北溟医药")}
+
+
+def test_a_title_with_the_org_prefix_is_no_change():
+    text = "据知情人士透露，栖霞汽车董事长娄启航可能在年底卸任。"
+    found = alerts(text, LOU)
+    assert found == {("娄启航", MoveKind.left, "栖霞汽车")}
