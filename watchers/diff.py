@@ -10,18 +10,44 @@ from watchers.text import fold, org_key, same_org
 
 __all__ = ["diff_roles"]
 
+_SCOPES = ("集团", "公司", "本行", "group ")  # "集團財務總監" is the 財務總監 of the group
+
 
 def diff_roles(
     events: Sequence[PersonnelEvent], known: Mapping[int, Sequence[KnownRole]]
 ) -> list[RoleChange]:
     """One change per (person, kind, organisation) the records do not already hold."""
     changes: list[RoleChange] = []
+    moved_on = _moved_on(events, known)
     for group in _groups(events):
         event = _best(group)
         roles = known.get(event.person_id, ())
-        if not _is_held(event, roles):
-            changes.append(_change(event, group, roles))
+        if _is_background(event, roles, moved_on) or _is_held(event, roles):
+            continue
+        changes.append(_change(event, group, roles))
     return changes
+
+
+def _moved_on(
+    events: Sequence[PersonnelEvent], known: Mapping[int, Sequence[KnownRole]]
+) -> set[int]:
+    """People the item says left a role the records hold as current."""
+    return {
+        e.person_id
+        for e in events
+        if e.kind is MoveKind.left
+        and any(r.current and same_org(r.org, e.org) for r in known.get(e.person_id, ()))
+    }
+
+
+def _is_background(event: PersonnelEvent, roles: Sequence[KnownRole], moved_on: set[int]) -> bool:
+    """History at another organisation while the records' current role still stands: a
+    feature's past, not news ("spent six years at X before joining Y" of a person on record
+    at Y)."""
+    if event.when is not When.past or event.person_id in moved_on:
+        return False
+    current = [role for role in roles if role.current]
+    return bool(current) and not any(same_org(role.org, event.org) for role in current)
 
 
 def _groups(events: Sequence[PersonnelEvent]) -> list[list[PersonnelEvent]]:
@@ -69,8 +95,8 @@ def _same_title(role: KnownRole, title: str | None) -> bool:
 
 def _bare_title(title: str, org: str) -> str:
     folded, name = fold(title).strip(), fold(org).strip()
-    for prefix in (name, org_key(org)):
-        if prefix and folded.startswith(prefix) and len(folded) > len(prefix):
+    for prefix in (name, org_key(org), *_SCOPES):
+        if prefix and folded.startswith(prefix) and len(folded) > len(prefix) + 1:
             return folded[len(prefix) :].lstrip(" 's’的")
     return folded
 

@@ -94,9 +94,27 @@ J, L, F, R = MoveKind.joined, MoveKind.left, MoveKind.founded, MoveKind.role_cha
         pytest.param(
             [event(R, "Tallis", title="CFO")], [role("Tallis", "cfo")], [], id="same-title"
         ),
-        pytest.param([event(J, "阿里")], [role("阿里巴巴集团")], [], id="chinese-short-name"),
+        pytest.param([event(J, "霓岭")], [role("霓岭控股集团")], [], id="chinese-short-name"),
         pytest.param(
             [event(J, "霁月銀行")], [role("霁月银行")], [], id="traditional-vs-simplified"
+        ),
+        pytest.param(
+            [event(J, "Gantry Mills", when=When.past)],
+            [role("Tallis", "CFO")],
+            [],
+            id="past-join-elsewhere-while-the-current-role-stands",
+        ),
+        pytest.param(
+            [event(L, "Tallis", when=When.past), event(F, "Fernhill Bio", when=When.past)],
+            [role("Tallis", "CFO")],
+            [(L, "Tallis"), (F, "Fernhill Bio")],
+            id="past-founding-after-leaving-the-current-role",
+        ),
+        pytest.param(
+            [event(R, "霓岭控股", title="财务总监")],
+            [role("霓岭控股", "集团财务总监")],
+            [],
+            id="group-scope-is-the-same-title",
         ),
         pytest.param(
             [event(J, "Quent", url="u1"), event(J, "Quent Systems", url="u2")],

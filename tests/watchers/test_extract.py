@@ -80,7 +80,7 @@ def moves(text: str, *people: Person, title: str = "") -> set[tuple[str, MoveKin
             id="en-resigns",
         ),
         pytest.param(
-            "Corin Venn was ousted by the board of Brackwater Bank.",
+            "Corin Venn was ousted as chief executive of Brackwater Bank on Friday.",
             (VENN,),
             {("Corin Venn", MoveKind.left, "Brackwater Bank")},
             id="en-passive-ousted",
@@ -126,7 +126,10 @@ def moves(text: str, *people: Person, title: str = "") -> set[tuple[str, MoveKin
             id="en-org-from-known-roles",
         ),
         pytest.param(
-            "Corin Venn said he has no plans to step down.", (VENN,), set(), id="en-negation"
+            "Corin Venn told staff he had no intention of stepping down.",
+            (VENN,),
+            set(),
+            id="en-negation",
         ),
         pytest.param(
             "Brackwater Bank denied reports that Corin Venn would resign.",
@@ -168,13 +171,13 @@ def moves(text: str, *people: Person, title: str = "") -> set[tuple[str, MoveKin
             id="zhs-leave-and-join",
         ),
         pytest.param(
-            "澄源数据3月2日晚间公告，董事会同意聘任周启澜为公司首席财务官。",
+            "澄源数据3月2日发布公告称，经董事会审议，聘请周启澜担任首席财务官。",
             (ZHOU,),
             {("周启澜", MoveKind.joined, "澄源数据")},
             id="zhs-appointed-by-company",
         ),
         pytest.param(
-            "周启澜在社交媒体上宣布离职。",
+            "周启澜当晚通过内部邮件宣布离职。",
             (ZHOU,),
             {("周启澜", MoveKind.left, "岚川科技")},
             id="zhs-quits-org-from-records",
@@ -186,20 +189,18 @@ def moves(text: str, *people: Person, title: str = "") -> set[tuple[str, MoveKin
             id="zhs-retires",
         ),
         pytest.param(
-            "梁思博已被董事会免去行长职务，即日生效。",
+            "梁思博日前被霁月银行免去行长一职。",
             (LIANG,),
             {("梁思博", MoveKind.left, "霁月银行")},
             id="zhs-passive-removed",
         ),
         pytest.param(
-            "周启澜于上月宣布创办青禾智能。",
+            "周启澜上月底创办了青禾智能。",
             (ZHOU,),
             {("周启澜", MoveKind.founded, "青禾智能")},
             id="zhs-founded",
         ),
-        pytest.param(
-            "梁思博表示，自己没有离开霁月银行的计划。", (LIANG,), set(), id="zhs-negation"
-        ),
+        pytest.param("梁思博称目前没有离开霁月银行的打算。", (LIANG,), set(), id="zhs-negation"),
         pytest.param(
             "针对网传梁思博即将离职的消息，霁月银行回应称纯属谣言。",
             (LIANG,),
@@ -210,13 +211,13 @@ def moves(text: str, *people: Person, title: str = "") -> set[tuple[str, MoveKin
             "梁思博表示，如果找到接班人，他会考虑退休。", (LIANG,), set(), id="zhs-hypothetical"
         ),
         pytest.param(
-            "岚川科技研发体系将由副总裁陈屿临时负责，陈屿舟已离职。",
+            "岚川科技的产品部门交由副总裁陈屿临时负责，陈屿舟已离职。",
             (CHEN, CHENLONG),
             {("陈屿", MoveKind.role_changed, "岚川科技"), ("陈屿舟", MoveKind.left, "岚川科技")},
             id="zhs-short-name-inside-longer",
         ),
         pytest.param(
-            "泓岸證券10日公告，總經理譚嘉穎因個人生涯規劃請辭，3月31日生效。",
+            "泓岸證券10日公告，總經理譚嘉穎基於家庭因素請辭，月底生效。",
             (TAN,),
             {("譚嘉穎", MoveKind.left, "泓岸證券")},
             id="zht-resigns",
@@ -233,9 +234,9 @@ def moves(text: str, *people: Person, title: str = "") -> set[tuple[str, MoveKin
             {("譚嘉穎", MoveKind.joined, "澄源數據")},
             id="zht-moves-to",
         ),
-        pytest.param("譚嘉穎表示並無退休或卸任的計劃。", (TAN,), set(), id="zht-negation"),
+        pytest.param("譚嘉穎強調自己並無卸任打算。", (TAN,), set(), id="zht-negation"),
         pytest.param(
-            "泓岸證券發布重大訊息澄清，指譚嘉穎跳槽報導與事實不符。", (TAN,), set(), id="zht-denial"
+            "泓岸證券晚間澄清，稱譚嘉穎將跳槽的說法不實。", (TAN,), set(), id="zht-denial"
         ),
         pytest.param("谭嘉颖文教基金会今日成立。", (TAN,), set(), id="zht-name-inside-foundation"),
     ],
@@ -264,9 +265,7 @@ def test_extract_events_finds_the_moves(text, people, expected):
             When.any,
             id="en-rumour",
         ),
-        pytest.param(
-            "据知情人士透露，周启澜有望加盟澄源数据。", (ZHOU,), When.any, id="zhs-rumour"
-        ),
+        pytest.param("有消息人士称，周启澜有望加盟澄源数据。", (ZHOU,), When.any, id="zhs-rumour"),
     ],
 )
 def test_extract_events_dates_the_move(text, people, expected):
@@ -309,7 +308,7 @@ def test_extract_events_marks_rumours_low_confidence(text):
             id="en-description-refers-back",
         ),
         pytest.param(
-            "青禾基金7月1日宣布，聘请周启澜担任首席经济学家。他此前在岚川科技任职，今年5月从该公司离职。",
+            "青禾基金7月1日宣布，聘请周启澜出任研究总监。他在岚川科技工作多年，已于5月辞去该公司职务。",
             (ZHOU,),
             {("周启澜", MoveKind.joined, "青禾基金"), ("周启澜", MoveKind.left, "岚川科技")},
             id="zhs-pronoun-and-the-company",
@@ -328,7 +327,7 @@ def test_extract_events_follows_references(text, people, expected):
             "chief financial officer",
             id="en",
         ),
-        pytest.param("澄源数据公告，聘任周启澜为公司首席财务官。", "首席财务官", id="zhs"),
+        pytest.param("澄源数据宣布任命周启澜为首席财务官。", "首席财务官", id="zhs"),
         pytest.param("泓岸證券委任譚嘉穎為行政總裁。", "行政總裁", id="zht"),
     ],
 )

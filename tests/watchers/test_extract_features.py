@@ -32,7 +32,7 @@ EN_FEATURE = (
     "officer at the end of the month to join Pellam Ports as chief executive. "
     + _EN_FILLER
     * 5
-    + "Ruth Anselm, who ran Pellam Ports for eleven years, retired in 2021. "
+    + "Greta Anselm, who ran Pellam Ports for eleven years, retired in 2021. "
     "Jonas Wick, the chairman of Halvery Marine, did not comment. "
 )
 MARROW = Person(
@@ -49,18 +49,18 @@ REYL = Person(id=3, name="Tomas Reyl", aliases=("Reyl",), roles=())
 
 _ZH_HISTORY = (
     "邵闻笛2008年从工学院毕业后加入溯光科技，从数据库工程师做起。2014年，他离开溯光科技，"
-    "与两位同学共同创办云岫软件，并担任首席执行官至今。创业初期，公司只有十几名员工，"
+    "与两位同学共同创办雾栖软件，并担任首席执行官至今。创业初期，公司只有十几名员工，"
     "办公室设在城东一座旧厂房里。早年的投资人葛临川回忆说：“他每周都会把产品路线图重写一遍。”"
 )
 _ZH_FILLER = (
     "过去一年，国内企业软件市场竞争加剧，多家厂商下调了订阅价格。业内人士认为，"
     "行业整合仍将持续，拥有自研数据库和行业客户积累的公司更有优势。"
-    "云岫软件上半年营收同比增长约两成，毛利率基本持平，海外收入占比有所提升。"
+    "雾栖软件上半年营收同比增长约两成，毛利率基本持平，海外收入占比有所提升。"
 )
 ZH_FEATURE = (
     _ZH_HISTORY
     + _ZH_FILLER * 8
-    + "云岫软件9月9日公告，邵闻笛因个人原因辞去首席执行官职务，继续担任董事长；"
+    + "雾栖软件9月9日公告，邵闻笛因希望专注战略事务辞去首席执行官一职，仍担任董事长；"
     "公司同时宣布，由首席运营官柯映雪接任首席执行官。"
     + _ZH_FILLER * 6
     + "溯光科技创始人葛临川表示，邵闻笛的离开让他想起当年的那段日子。"
@@ -69,12 +69,12 @@ SHAO = Person(
     id=11,
     name="邵闻笛",
     roles=(
-        KnownRole(org="云岫软件", title="首席执行官"),
-        KnownRole(org="云岫软件", title="董事长"),
+        KnownRole(org="雾栖软件", title="首席执行官"),
+        KnownRole(org="雾栖软件", title="董事长"),
         KnownRole(org="溯光科技", current=False),
     ),
 )
-KE = Person(id=12, name="柯映雪", roles=(KnownRole(org="云岫软件", title="首席运营官"),))
+KE = Person(id=12, name="柯映雪", roles=(KnownRole(org="雾栖软件", title="首席运营官"),))
 GE = Person(id=13, name="葛临川", roles=(KnownRole(org="溯光科技", title="创始人"),))
 
 
@@ -100,6 +100,6 @@ def test_english_feature_reports_the_one_move():
 
 def test_chinese_feature_reports_the_title_changes_only():
     assert _alerts(ZH_FEATURE, SHAO, KE, GE) == {
-        ("邵闻笛", MoveKind.role_changed, "云岫软件"),
-        ("柯映雪", MoveKind.role_changed, "云岫软件"),
+        ("邵闻笛", MoveKind.role_changed, "雾栖软件"),
+        ("柯映雪", MoveKind.role_changed, "雾栖软件"),
     }

@@ -11,15 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from watchers.extract._asides import aside_ranges, label_ranges
+from watchers.extract._asides import aside_ranges, in_relative_clause, label_ranges
 from watchers.extract._claims import Claim, sentence_claims, visible_orgs
 from watchers.extract._drafts import Draft, finish
 from watchers.extract._lexicon import Move, find_triggers
 from watchers.extract._modality import Modality, is_negated, sentence_modality
-from watchers.extract._orgs import OrgSpan, find_orgs
+from watchers.extract._orgs import OrgSpan, find_orgs, person_words
 from watchers.extract._people import PersonSpan, locate_people
 from watchers.extract._places import (
     canonical_org,
+    employer_by_title,
     fallback_org,
     glosses,
     is_same_place,
@@ -30,7 +31,7 @@ from watchers.extract._references import resolve_references
 from watchers.extract._sentences import Sentence, split_sentences
 from watchers.extract._timing import when_of
 from watchers.extract._titles import find_titles, without_org
-from watchers.models import FeedItem, Mention, Person, PersonnelEvent
+from watchers.models import FeedItem, Mention, Person, PersonnelEvent, When
 from watchers.text import fold, has_cjk
 
 __all__ = ["extract_events"]
@@ -52,6 +53,7 @@ class _Reading:
     previous: int | None = None
     topic: int | None = None
     glosses: tuple[tuple[str, str], ...] = ()
+    surnames: frozenset[str] = frozenset()
 
 
 def extract_events(mention: Mention, *, now: datetime) -> list[PersonnelEvent]:
@@ -67,6 +69,7 @@ def extract_events(mention: Mention, *, now: datetime) -> list[PersonnelEvent]:
         reading.original = text
     reading.topic = named[0].person if named else None
     reading.glosses = glosses(text)
+    reading.surnames = person_words(text)
     drafts: list[Draft] = []
     for sentence in split_sentences(text):
         drafts.extend(_read(sentence, folded[sentence.start : sentence.end], named, reading))
@@ -107,6 +110,7 @@ def _read(
     orgs = find_orgs(sentence.text, folded, reading.known_orgs, [(p.start, p.end) for p in local])
     if sentence.start == 0:  # a headline's capitals are style, not names: keep the body's
         orgs = [o for o in orgs if o.is_generic or fold(o.name) in reading.body]
+    orgs = [o for o in orgs if o.name not in reading.surnames]
     drafts = _drafts(sentence, folded, people, orgs, reading)
     reading.history.extend(o.name for o in orgs if not o.is_generic)
     reading.previous = people[0].person if people else reading.previous
@@ -161,13 +165,19 @@ def _draft(
         move=move,
         org=org,
         title=without_org(claim.title, names),
-        when=when_of(folded, claim.trigger.start, claim.trigger.end, reading.year),
+        when=_when(folded, claim, reading.year),
         confidence=confidence * (0.7 if move is Move.replace else 1.0),
         evidence=reading.original[sentence.start : sentence.end][:EVIDENCE_CHARS],
         is_rumour=modality is Modality.rumoured,
         order=sentence.start + claim.trigger.start,
         guessed=claim.org is None,
     )
+
+
+def _when(folded: str, claim: Claim, year: int) -> When:
+    if in_relative_clause(folded, claim.trigger.start):
+        return When.past
+    return when_of(folded, claim.trigger.start, claim.trigger.end, year)
 
 
 def _org(claim: Claim, orgs: Sequence[OrgSpan], reading: _Reading) -> tuple[str | None, float]:
@@ -177,6 +187,8 @@ def _org(claim: Claim, orgs: Sequence[OrgSpan], reading: _Reading) -> tuple[str 
     on_record = any(is_same_place(role.org, org) for role in person.roles)
     if claim.move in (Move.leave, Move.replace, Move.promote) and not on_record:
         org = employer if _unsure(claim, org, employer) else org
+    if claim.move in _JOINS:
+        org = employer_by_title(person, org, (claim.label, claim.title)) or org
     return canonical_org(org, person, reading.history, reading.glosses), confidence
 
 

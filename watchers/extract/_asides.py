@@ -1,6 +1,6 @@
 """Asides: the parts of a sentence that describe a person rather than report a move.
 
-"前北辰数据工程副总裁卫澜清", "a former deputy at the Treasury,", ", who left Acme in 2019,":
+"前北辰数据工程副总裁卫澜清", "a onetime aide at the port authority,", ", who left Acme in 2019,":
 an organisation or a title inside an aside belongs to the person's past, so a move
 reported outside the aside never takes it.
 """
@@ -35,6 +35,17 @@ def aside_ranges(folded: str, people: Sequence[PersonSpan]) -> list[tuple[int, i
     return ranges
 
 
+_RELATIVE = re.compile(r",\s*who\b[^,;:.]*$")
+_STILL_AHEAD = re.compile(r"\b(?:will|is to|are to|is set to|is due to)\b")
+
+
+def in_relative_clause(folded: str, at: int) -> bool:
+    """ ", who returned to X in the spring, will …": a move told in a relative clause
+    describes the person's past; what the sentence reports comes after it."""
+    clause = _RELATIVE.search(folded, 0, at)
+    return clause is not None and not _STILL_AHEAD.search(clause.group())
+
+
 def outside(start: int, ranges: Sequence[tuple[int, int]], at: int) -> bool:
     """Whether offset ``start`` is visible from offset ``at``: not in an aside ``at`` is not in."""
     return not any(a <= start < b and not a <= at < b for a, b in ranges)
@@ -46,7 +57,7 @@ def label_ranges(
     orgs: Sequence[OrgSpan],
     titles: Sequence[TitleSpan],
 ) -> list[tuple[int, int]]:
-    """ "淘天集团董事长吴泳铭", "Acme CFO Jane Doe": an organisation and titles naming what
+    """ "霓岭集团董事长庞砚舟", "Acme CFO Jane Doe": an organisation and titles naming what
     the person holds now; a move to a new place ("将出任集团CEO") is not about it."""
     ranges: list[tuple[int, int]] = []
     for person in people:
@@ -58,10 +69,11 @@ def label_ranges(
 
 
 def _without_titles(folded: str, start: int, end: int, titles: Sequence[TitleSpan]) -> str | None:
-    inside = [t for t in titles if start <= t.start and t.end <= end]
+    inside = [t for t in titles if start < t.end <= end]  # "旗下X执行长": may start before X
     if not inside:
         return None
     chars = list(folded[start:end])
     for title in inside:
-        chars[title.start - start : title.end - start] = [" "] * (title.end - title.start)
+        first = max(title.start, start)
+        chars[first - start : title.end - start] = [" "] * (title.end - first)
     return "".join(chars)

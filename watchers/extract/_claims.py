@@ -12,6 +12,7 @@ from watchers.extract._objects import cjk_object
 from watchers.extract._orgs import OrgSpan
 from watchers.extract._people import PersonSpan
 from watchers.extract._titles import TitleSpan
+from watchers.text import has_cjk
 
 NEW_PLACE = frozenset({Move.appoint, Move.found, Move.succeeded_by})
 _LIST_GLUE = re.compile(r"^(?:\s*(?:,|and|、|和|及|与|以及|&)\s*)+$")
@@ -39,6 +40,7 @@ class Claim:
     org_after: bool
     title: str | None
     trigger: Trigger
+    label: str | None = None  # the title written right before the name: what the person holds
 
 
 def sentence_claims(
@@ -91,8 +93,17 @@ def _claims(
             continue
         org, after = _org(text, folded, trigger, owner, (region[0], reach), orgs)
         title = _title(folded, trigger, owner, region, titles)
-        claims.append(Claim(owner.person, trigger.move, org, after, title, trigger))
+        label = _label(people, owner, titles)
+        claims.append(Claim(owner.person, trigger.move, org, after, title, trigger, label))
     return claims
+
+
+def _label(
+    people: Sequence[PersonSpan], owner: PersonSpan, titles: Sequence[TitleSpan]
+) -> str | None:
+    """The title right before a naming of the owner ("集團財務總監X（Latin name）")."""
+    starts = [p.start for p in people if p.person == owner.person and p.start <= owner.start]
+    return next((t.title for t in titles for at in starts if at - 2 <= t.end <= at), None)
 
 
 def _reach(
@@ -134,7 +145,17 @@ def _owners(
         return [], (trigger.start, trigger.end)  # "Y卸任，由现任总裁接棒": someone else's move
     if before:
         return _group_ending(folded, before), _region(folded, people, trigger, before[-1:])
+    if after and _is_someone_elses_exit(folded, trigger, after[0]):
+        return [], (trigger.start, trigger.end)
     return (_group(folded, after, 0) if after else []), _region(folded, people, trigger, after)
+
+
+def _is_someone_elses_exit(folded: str, trigger: Trigger, first_after: PersonSpan) -> bool:
+    """ "执行长A将卸任，由B接任" with A unwatched: a Chinese departure's subject comes
+    before it; the person after it leaves only in "…卸任的B"."""
+    if trigger.move is not Move.leave or not has_cjk(folded[trigger.start : trigger.end]):
+        return False
+    return not _RELATIVE.match(folded[trigger.end : first_after.start])
 
 
 def _goes_forward(

@@ -68,7 +68,7 @@ def _drop_guessed_departures(drafts: list[Draft]) -> list[Draft]:
 
 
 def _one_spelling(drafts: list[Draft]) -> list[Draft]:
-    """ "Larkmoor" in the headline, "Larkmoor Analytics" in the text: the fuller name, once."""
+    """ "Larkmoor" in the headline, "Larkmoor Optics" in the text: the fuller name, once."""
     names = sorted({d.org for d in drafts if d.org}, key=len, reverse=True)
     return [replace(d, org=next((n for n in names if same_org(n, d.org)), d.org)) for d in drafts]
 

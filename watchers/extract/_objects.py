@@ -1,4 +1,4 @@
-"""Chinese objects without an organisation suffix: "创办滴灌通", "出任字节跳动CFO"."""
+"""Chinese objects without an organisation suffix: "创办澜栈", "出任墨汐互娱CFO"."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from watchers.extract._orgs import OrgSpan
 
 _CJK_OBJECT = re.compile(
     r"(?:了)?(?:[\u4e00-\u9fff]{0,6}(?:加速器|公司|企业|平台|机构|品牌|车企|对手))?"
-    r"([\u4e00-\u9fff]{2,6}?)(?=[，。；、,;（(]|以|并|出任|担任|的|为|后|$)"
+    r"([\u4e00-\u9fff]{2,6}?)(?=[，。；、,;（(\s]|以|并|出任|担任|任|的|为|后|$)"
 )
 _OBJECT_VERBS = re.compile(r"(?:联合|共同)?(?:创办|创立|创建)|加盟|加入|转投|离开|出走|回归")
 _NOT_ORG = re.compile(r"官|长|主席|董事|总裁|经理|教练|主帅|职|部门|团队|顾问|负责人|合伙人|代理")
 
 
 _TAKES_POST = frozenset({"出任", "担任", "就任", "接任", "接掌"})
-_TITLE_OWNER = re.compile(  # "出任字节跳动CFO": the name before the post is whose post it is
+_TITLE_OWNER = re.compile(  # "出任墨汐互娱CFO": the name before the post is whose post it is
     r"([\u4e00-\u9fff]{2,8}?)(?<!副)(?=c[efotim]o\b|首席|董事长)"
 )
 _NOT_OWNER = re.compile(
@@ -25,7 +25,7 @@ _NOT_OWNER = re.compile(
 
 
 def cjk_object(text: str, folded: str, trigger: Trigger, region: tuple[int, int]) -> OrgSpan | None:
-    """ "创办滴灌通", "离开拜仁": a Chinese object with no organisation suffix."""
+    """ "创办澜栈", "离开雁栖": a Chinese object with no organisation suffix."""
     verb = folded[trigger.start : trigger.end]
     hit = _CJK_OBJECT.match(folded, trigger.end, region[1])
     if not _OBJECT_VERBS.fullmatch(verb) or hit is None:

@@ -41,8 +41,10 @@ _CJK_STOPS = re.compile(
     r"|公司|企业|初创|加快|推动|帮助|带领|推进|促进|支持|助力|进入|收购|成为|带动|加强|参与)"
 )
 _CJK_SUBJECT = re.compile(
-    r"^([\u4e00-\u9fff]{2,10}?)(?:\d{1,2}月)?\d{1,2}日|^([\u4e00-\u9fff]{2,6}?)(?:同时|也|亦|则|还|今天"
-    r"|今日|昨天|昨日|近日|日前|周[一二三四五六日天]|星期[一二三四五六日天])?(?:宣布|公告|表示|官宣|由)"
+    r"^([\u4e00-\u9fff]{2,10}?)(?:\d{1,2}月)?\d{1,2}日|^(?:同日|当日|当天|此外|另外|与此同时)?[，,]?"
+    r"([\u4e00-\u9fff]{2,6}?)(?:同时|也|亦|则|还|今天"
+    r"|今日|昨天|昨日|近日|日前|同日|当日|当天|稍后|随后|周[一二三四五六日天]|星期[一二三四五六日天])?"
+    r"(?:宣布|公告|表示|官宣|由)"
 )
 _NOT_NAME = re.compile(
     r"官|长|主席|董事|总裁|经理|教练|主帅|职|部门|团队|顾问|负责人|合伙人|代理|消息|人士|报道"
@@ -82,6 +84,17 @@ def find_orgs(
     ]
     free = [s for s in spans if not any(a < s.end and s.start < b for a, b in taken)]
     return _without_descriptors(folded, _without_overlaps(free))
+
+
+def person_words(text: str) -> frozenset[str]:
+    """Last words of names written after a person's title ("President Jo Ambler", "Mr.
+    Ambler"): a one-word span equal to one of them is that person, not an organisation."""
+    spans = (_trim_latin(hit.start(), hit.group()) for hit in _LATIN_SPAN.finditer(text))
+    return frozenset(
+        span.name.split(" ")[-1]
+        for span in spans
+        if span is not None and _PERSON_BEFORE.search(text, 0, span.start)
+    )
 
 
 def _latin(text: str) -> Iterable[OrgSpan]:
@@ -172,7 +185,7 @@ def _without_overlaps(spans: list[OrgSpan]) -> list[OrgSpan]:
 
 
 def _without_descriptors(folded: str, spans: list[OrgSpan]) -> list[OrgSpan]:
-    """ "人工智能初创公司星衡智能": a kind of company right before a name describes it."""
+    """ "人工智能初创公司溪石智能": a kind of company right before a name describes it."""
     starts = [span.start for span in spans if not span.is_generic]
     return [
         s

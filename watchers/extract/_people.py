@@ -103,7 +103,7 @@ def _is_letter(ch: str) -> bool:
 
 
 def _longest_first(hits: list[tuple[_Form, int]]) -> list[tuple[_Form, int]]:
-    """Drop hits inside a longer hit: 陈思 inside 陈思远 is not a second person."""
+    """Drop hits inside a longer hit: 林可 inside 林可欣 is not a second person."""
     taken: list[tuple[int, int]] = []
     kept: list[tuple[_Form, int]] = []
     for form, start in sorted(hits, key=lambda hit: (-len(hit[0].folded), hit[1])):

@@ -17,7 +17,7 @@ _LEGAL_WORDS = frozenset({"the", "inc", "corp", "co", "ltd", "plc", "group", "co
 
 @lru_cache(maxsize=65536)
 def is_same_place(a: str | None, b: str | None) -> bool:
-    """Looser than ``same_org``: "Shell Plc" is "Royal Dutch Shell", "Disney" is "Walt Disney"."""
+    """Looser than ``same_org``: "Corvid Plc" is "Great Corvid Mining", "Tessel" is "Tessel Works"."""
     if not a or not b:
         return False
     if same_org(a, b):
@@ -79,11 +79,31 @@ def sole_employer(person: Person) -> str | None:
     return None
 
 
+def employer_by_title(person: Person, org: str | None, titles: Sequence[str | None]) -> str | None:
+    """ "柏孟委任財務總監X接掌…" with the records in Latin script: the organisation
+    named in the other script is the records' one when the person's title there is the
+    title the item gives (before the name, or as the new post)."""
+    if org is None or any(is_same_place(role.org, org) for role in person.roles):
+        return None
+    for role in person.current_roles:
+        if has_cjk(role.org) != has_cjk(org) and any(_same_post(role.title, t) for t in titles):
+            return role.org
+    return None
+
+
+def _same_post(known: str | None, said: str | None) -> bool:
+    if not known or not said:
+        return False
+    a, b = fold(known).strip(), fold(said).strip()
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 2 and long_.endswith(short)
+
+
 _GLOSS = re.compile(r"([\u4e00-\u9fff]{2,12})[（(]([A-Za-z][\w&.,'’ -]{1,40}?)[）)]")
 
 
 def glosses(text: str) -> tuple[tuple[str, str], ...]:
-    """ "雀巢（Nestlé）": names the item itself gives in two scripts."""
+    """ "晨岚（Morrowgate）": names the item itself gives in two scripts."""
     return tuple((hit.group(1), hit.group(2)) for hit in _GLOSS.finditer(text))
 
 

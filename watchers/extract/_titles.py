@@ -44,7 +44,7 @@ def find_titles(text: str, folded: str, cuts: Sequence[int] = ()) -> list[TitleS
     """Titles named in one sentence, in order (``text`` and ``folded`` share offsets).
 
     ``cuts`` are offsets a title cannot reach back over (the end of a person's name or of
-    a trigger word): "杜文涛代行总裁" holds the title 总裁.
+    a trigger word): "阮听松代行总裁" holds the title 总裁.
     """
     spans: list[TitleSpan] = []
     for hit in _TITLE.finditer(folded):
@@ -62,7 +62,7 @@ def _trim_start(folded: str, start: int, end: int) -> int:
 
 
 def without_org(title: str | None, orgs: Iterable[str]) -> str | None:
-    """ "星衡智能首席技术官" at 星衡智能 is "首席技术官"; "该学院荣誉教授" is "荣誉教授"."""
+    """ "溪石智能首席技术官" at 溪石智能 is "首席技术官"; "该学院客座教授" is "客座教授"."""
     if title is None:
         return None
     folded = fold(title)
