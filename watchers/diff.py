@@ -78,8 +78,8 @@ def _is_held(event: PersonnelEvent, roles: Sequence[KnownRole]) -> bool:
     history = event.when is When.past
     if event.kind is MoveKind.joined:
         return bool(current) or (history and bool(there))
-    if event.kind is MoveKind.left:
-        return not current and (bool(there) or not any(role.current for role in roles))
+    if event.kind is MoveKind.left:  # only a current role on record can be left
+        return not current
     if event.kind is MoveKind.founded:
         return bool(there)
     return (history and bool(there)) or any(_same_title(r, event.title) for r in current)

@@ -74,6 +74,12 @@ J, L, F, R = MoveKind.joined, MoveKind.left, MoveKind.founded, MoveKind.role_cha
             id="departure-unknown-with-no-current-role",
         ),
         pytest.param(
+            [event(L, "Gantry Mills")],
+            [role("Tallis", "CFO")],
+            [],
+            id="departure-from-a-place-not-on-record",
+        ),
+        pytest.param(
             [event(F, "Fernhill Bio", when=When.past)],
             [],
             [(F, "Fernhill Bio")],

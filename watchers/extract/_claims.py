@@ -10,23 +10,13 @@ from watchers.extract._asides import outside
 from watchers.extract._lexicon import Move, Trigger
 from watchers.extract._objects import cjk_object
 from watchers.extract._orgs import OrgSpan
+from watchers.extract._owners import TRANSITIVE, owners
 from watchers.extract._people import PersonSpan
 from watchers.extract._titles import TitleSpan
-from watchers.text import has_cjk
 
 NEW_PLACE = frozenset({Move.appoint, Move.found, Move.succeeded_by})
-_LIST_GLUE = re.compile(r"^(?:\s*(?:,|and|、|和|及|与|以及|&)\s*)+$")
-_PASSIVE = re.compile(r"(?:\b(?:was|were|been|be|is|are|being)|被|获)\s*$")
-_TRANSITIVE = re.compile(
-    r"^(?:named|names|appoint(?:s|ed)?|(?:re)?hire[sd]?|hiring|poach(?:es|ed)|tap(?:s|ped)|picks|"
-    r"picked|elect(?:s|ed)|recruit(?:s|ed)?|lure[sd]?|brings? back|brought back|promot\w+|任命|聘任|"
-    r"聘请|聘为|委任|延揽|提拔|补选|选出)$"
-)
-_RELATIVE = re.compile(r"^的[^,;，；。]{0,8}$")
 _AS = re.compile(r"\bas\b|\bto\b|为|担任|出任|接任")
-_CLAUSE_END = re.compile(r"[.;。；]")
 _CLAUSE_MARK = re.compile(r"[,;:，；：。]")
-_BY_OTHER = re.compile(r"由[^,;，；。]{1,10}$")
 _BY = re.compile(r"由[^,;，；。]{0,12}$")
 
 
@@ -85,10 +75,10 @@ def _claims(
     orgs: Sequence[OrgSpan],
     titles: Sequence[TitleSpan],
 ) -> list[Claim]:
-    owners, region = _owners(folded, people, trigger)
+    owners_, region = owners(folded, people, trigger)
     reach = _reach(folded, trigger, triggers, region)
     claims: list[Claim] = []
-    for owner in owners:
+    for owner in owners_:
         if _is_bare_naming(folded, trigger, owner, region, titles):
             continue
         org, after = _org(text, folded, trigger, owner, (region[0], reach), orgs)
@@ -123,86 +113,13 @@ def _is_bare_naming(
     titles: Sequence[TitleSpan],
 ) -> bool:
     """ "The complaint names X as defendants": a naming verb with no title to be named to."""
-    if trigger.end > owner.start or not _TRANSITIVE.match(folded[trigger.start : trigger.end]):
+    if trigger.end > owner.start or not TRANSITIVE.match(folded[trigger.start : trigger.end]):
         return False
     role = _AS.search(folded, owner.end, region[1])
     start = role.end() if role else owner.end
     return not any(
         start <= t.start <= max(start, owner.end + 3) + 30 for t in titles if t.start < region[1]
     )
-
-
-def _owners(
-    folded: str, people: Sequence[PersonSpan], trigger: Trigger
-) -> tuple[list[PersonSpan], tuple[int, int]]:
-    after = [p for p in people if p.start >= trigger.end]
-    before = [p for p in people if p.end <= trigger.start]
-    if trigger.move in (Move.succeeded_by, Move.replace) or _goes_forward(
-        folded, trigger, before, after
-    ):
-        return (_group(folded, after, 0) if after else []), _region(folded, people, trigger, after)
-    if before and _BY_OTHER.search(folded, before[-1].end, trigger.start):
-        return [], (trigger.start, trigger.end)  # "Y卸任，由现任总裁接棒": someone else's move
-    if before:
-        return _group_ending(folded, before), _region(folded, people, trigger, before[-1:])
-    if after and _is_someone_elses_exit(folded, trigger, after[0]):
-        return [], (trigger.start, trigger.end)
-    return (_group(folded, after, 0) if after else []), _region(folded, people, trigger, after)
-
-
-def _is_someone_elses_exit(folded: str, trigger: Trigger, first_after: PersonSpan) -> bool:
-    """ "执行长A将卸任，由B接任" with A unwatched: a Chinese departure's subject comes
-    before it; the person after it leaves only in "…卸任的B"."""
-    if trigger.move is not Move.leave or not has_cjk(folded[trigger.start : trigger.end]):
-        return False
-    return not _RELATIVE.match(folded[trigger.end : first_after.start])
-
-
-def _goes_forward(
-    folded: str, trigger: Trigger, before: Sequence[PersonSpan], after: Sequence[PersonSpan]
-) -> bool:
-    """ "X named Y", "…退休的Y": the trigger belongs to the person named next."""
-    if not after or not before:
-        return False
-    gap = folded[trigger.end : after[0].start]
-    if _RELATIVE.match(gap):
-        return True
-    word = folded[trigger.start : trigger.end]
-    passive = _PASSIVE.search(folded, max(0, trigger.start - 12), trigger.start)
-    return (
-        bool(_TRANSITIVE.match(word))
-        and not passive
-        and len(gap) < 40
-        and not _CLAUSE_END.search(gap)
-    )
-
-
-def _group(folded: str, people: Sequence[PersonSpan], first: int) -> list[PersonSpan]:
-    group = [people[first]]
-    for person in people[first + 1 :]:
-        if not _LIST_GLUE.match(folded[group[-1].end : person.start]):
-            break
-        group.append(person)
-    return group
-
-
-def _group_ending(folded: str, before: Sequence[PersonSpan]) -> list[PersonSpan]:
-    group = [before[-1]]
-    for person in reversed(before[:-1]):
-        if not _LIST_GLUE.match(folded[person.end : group[0].start]):
-            break
-        group.insert(0, person)
-    return group
-
-
-def _region(
-    folded: str, people: Sequence[PersonSpan], trigger: Trigger, owners: Sequence[PersonSpan]
-) -> tuple[int, int]:
-    """The owner's part of the sentence: up to the next person not in the owner's list."""
-    start = min([trigger.start, *(p.start for p in owners)])
-    last = max([trigger.end, *(p.end for p in owners)])
-    following = [p.start for p in people if p.start >= last and p not in owners]
-    return start, min(following, default=len(folded))
 
 
 def _org(

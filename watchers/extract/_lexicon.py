@@ -36,6 +36,12 @@ _ENGLISH: tuple[tuple[Move, bool, str], ...] = (
      r" away from|not (?:to )?(?:seek|stand for) re-?election")),
     (Move.appoint, True, r"(?:leav(?:e|es|ing)|left|depart(?:s|ed|ing)?) for"),
     (Move.succeeded_by, False, r"(?:be|been|was|is|being) succeeded\b(?:\W+\w+){0,6}?\W+by"),
+    (Move.succeeded_by, False, (r"(?:hand(?:s|ed|ing)?|pass(?:es|ed|ing)?)(?: over)? (?:the )?(?:leadership|reins"
+     r"|top job|helm|baton|chief executive role|ceo role)\b(?:\W+\w+){0,4}?\W+to")),
+    (Move.replace, False, (r"(?:announc\w+|confirm\w+|mark\w*) the (?:retirement|departure|resignation|exit)"
+     r" of")),
+    (Move.appoint, True, r"['’]s (?:appointment|hiring|election) (?:as|to)|take(?:s|n)? the (?:top job|reins)"),
+    (Move.leave, True, r"['’]s (?:departure|exit|resignation|retirement)(?: (?:from|as))?"),
     (Move.replace, False, r"following the (?:retirement|departure|resignation|exit|ouster) of"),
     (Move.appoint, True, (r"(?:re)?join(?:s|ed|ing)?|return(?:s|ed|ing)? (?:as|to)|"
      r"becom(?:e|es|ing)|(?:will |to |would )?serve as|serving as|take(?:s|n)? (?:over|charge)")),
@@ -65,7 +71,7 @@ _CHINESE: tuple[tuple[Move, bool, str], ...] = (
     (Move.appoint, True, (r"加盟|加入|出任|担任|接任|接掌|接棒|转投|转任|转战|聘任|聘请|聘为|委任"
      r"|任命|就任|履新|上任|回锅|回归|延揽|挖走|入职|当选|选出|补选|代行"
      r"|临时负责|暂时负责|暂代")),
-    (Move.appoint, False, r"接替|取代"),
+    (Move.appoint, False, r"接替|取代|(?:成为|被定为|确定为|被选为)[^，。；,;]{0,10}?(?:接班人|继任者|继任人)"),
 )  # fmt: skip
 
 
@@ -76,7 +82,10 @@ def _compile(
     return [(move, obj, re.compile(edge + "(?:" + text + ")" + edge)) for move, obj, text in table]
 
 
-_PATTERNS = _compile(_ENGLISH, bounded=True) + _compile(_CHINESE, bounded=False)
+_LATIN_PATTERNS = _compile(_ENGLISH, bounded=True)
+_CJK_PATTERNS = _compile(_CHINESE, bounded=False)
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+_HAS_LATIN = re.compile(r"[a-z]{2}")
 
 
 _SUCCESSION = re.compile(r"succeed|replac|接替|取代")
@@ -88,7 +97,10 @@ def find_triggers(folded: str) -> list[Trigger]:
     "A succeeds B" also says B probably left: a ``replace`` trigger rides along.
     """
     triggers: list[Trigger] = []
-    for move, takes_object, pattern in _PATTERNS:
+    patterns = (_LATIN_PATTERNS if _HAS_LATIN.search(folded) else []) + (
+        _CJK_PATTERNS if _HAS_CJK.search(folded) else []
+    )
+    for move, takes_object, pattern in patterns:
         for hit in pattern.finditer(folded):
             if not any(t.start < hit.end() and hit.start() < t.end for t in triggers):
                 triggers.append(Trigger(move, hit.start(), hit.end(), takes_object))

@@ -18,7 +18,8 @@ _DENIAL = re.compile(
 )
 _HYPOTHETICAL = re.compile(
     r"(?:^|\W)if\b|\bunless\b|\bwhether\b|\bcould\b|\bmight\b|\bwould (?:probably|likely|have to)"
-    r"|如果|假如|倘若|一旦|若(?!干)|会考虑"
+    r"|\bshould\b|\bwould (?:like|prefer|rather)\b"
+    r"|如果|假如|倘若|一旦|若(?!干)|会考虑|应该|应当"
 )
 _RUMOUR = re.compile(
     r"\breportedly\b|\bin (?:advanced |early |final )?talks\b|people familiar|sources? (?:said|say)"

@@ -24,6 +24,20 @@ _NOT_OWNER = re.compile(
 )
 
 
+_INVESTEE = re.compile(
+    r"(?:参与|领投|跟投|投资|入股)(?:了)?([\u4e00-\u9fff]{2,6}?)的(?:[a-z0-9+]{0,3}轮|种子轮|天使轮|融资|投资|股份|股权)"
+)
+
+
+def cjk_investees(text: str, folded: str) -> list[OrgSpan]:
+    """ "参与雾港的A轮融资，并出任该公司董事": the company a funding round is in."""
+    return [
+        OrgSpan(hit.start(1), hit.end(1), text[hit.start(1) : hit.end(1)])
+        for hit in _INVESTEE.finditer(folded)
+        if not _NOT_ORG.search(hit.group(1))
+    ]
+
+
 def cjk_object(text: str, folded: str, trigger: Trigger, region: tuple[int, int]) -> OrgSpan | None:
     """ "创办澜栈", "离开雁栖": a Chinese object with no organisation suffix."""
     verb = folded[trigger.start : trigger.end]

@@ -19,7 +19,7 @@ _STOP_WORDS = frozenset(
     assistant coach manager interim acting co-president co-ceo independent board deputy
     general senior managing partner operating financial technology counsel founder
     co-founder analyst q&a who what why how this that these those one two three under
-    according some many""".split()  # noqa: SIM905 - a word list reads best as prose
+    according some many last next""".split()  # noqa: SIM905 - a word list reads best as prose
 )
 _PERSON_BEFORE = re.compile(  # "chief operating officer Dana Ilverton": a person, not a firm
     r"\b(?:officer|executive|president|chair(?:man|woman)?|director|ceo|cfo|coo|cto|cio|founder"
@@ -38,7 +38,7 @@ _CJK_SUFFIX = re.compile("|".join(_CJK_SUFFIXES))
 _CJK_STOPS = re.compile(
     r".*(?:[^\u4e00-\u9fff]|[的在于从向为将已被由与和及对等是兼任前原并]|加盟|加入|出任|担任|离开|宣布|公告"
     r"|表示|聘任|委任|任命|转投|转任|转战|接任|离职|卸任|入职|旗下|大厂|巨头|龙头|厂|创办|创立|辞去|之|年|月|日|了|官|师|身份|器|平台|机构"
-    r"|公司|企业|初创|加快|推动|帮助|带领|推进|促进|支持|助力|进入|收购|成为|带动|加强|参与)"
+    r"|公司|企业|初创|包括|包含|例如|加快|推动|帮助|带领|推进|促进|支持|助力|进入|收购|成为|带动|加强|参与)"
 )
 _CJK_SUBJECT = re.compile(
     r"^([\u4e00-\u9fff]{2,10}?)(?:\d{1,2}月)?\d{1,2}日|^(?:同日|当日|当天|此外|另外|与此同时)?[，,]?"
@@ -93,14 +93,16 @@ def person_words(text: str) -> frozenset[str]:
     return frozenset(
         span.name.split(" ")[-1]
         for span in spans
-        if span is not None and _PERSON_BEFORE.search(text, 0, span.start)
+        if span is not None and _PERSON_BEFORE.search(text, max(0, span.start - 40), span.start)
     )
 
 
 def _latin(text: str) -> Iterable[OrgSpan]:
     for hit in _LATIN_SPAN.finditer(text):
         span = _trim_latin(hit.start(), hit.group())
-        if span is not None and not _PERSON_BEFORE.search(text, 0, span.start):
+        if span is not None and not _PERSON_BEFORE.search(
+            text, max(0, span.start - 40), span.start
+        ):
             yield span
 
 

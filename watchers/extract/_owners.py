@@ -1,0 +1,112 @@
+"""Whose move a trigger word is: the person named before it ("Y resigned"), after it
+("X named Y", "succeeded by Y", "…退休的Y"), a list of people, or someone unnamed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from watchers.extract._lexicon import Move, Trigger
+from watchers.extract._people import PersonSpan
+from watchers.text import has_cjk
+
+_LIST_GLUE = re.compile(r"^(?:\s*(?:,|and|、|和|及|与|以及|&)\s*)+$")
+_PASSIVE = re.compile(r"(?:\b(?:was|were|been|be|is|are|being)|被|获)\s*$")
+TRANSITIVE = re.compile(
+    r"^(?:named|names|appoint(?:s|ed)?|(?:re)?hire[sd]?|hiring|poach(?:es|ed)|tap(?:s|ped)|picks|"
+    r"picked|elect(?:s|ed)|recruit(?:s|ed)?|lure[sd]?|brings? back|brought back|promot\w+|任命|聘任|"
+    r"聘请|聘为|委任|延揽|提拔|补选|选出)$"
+)
+_RELATIVE = re.compile(r"^的[^,;，；。]{0,8}$")
+_CLAUSE_END = re.compile(r"[.;。；]")
+_OBJECT = re.compile(
+    r" (?!as\b|to\b|by\b|in\b|on\b|at\b|for\b|from\b|this\b|last\b|and\b)[\w\u3007]"
+)
+_BY_OTHER = re.compile(r"由[^,;，；。]{1,10}$")
+
+
+def owners(
+    folded: str, people: Sequence[PersonSpan], trigger: Trigger
+) -> tuple[list[PersonSpan], tuple[int, int]]:
+    """The people a trigger belongs to, and their part of the sentence."""
+    after = [p for p in people if p.start >= trigger.end]
+    before = [p for p in people if p.end <= trigger.start]
+    if trigger.move in (Move.succeeded_by, Move.replace) or _goes_forward(
+        folded, trigger, before, after
+    ):
+        return (_group(folded, after, 0) if after else []), _region(folded, people, trigger, after)
+    if before and _BY_OTHER.search(folded, before[-1].end, trigger.start):
+        return [], (trigger.start, trigger.end)  # "Y卸任，由现任总裁接棒": someone else's move
+    if before and _has_own_object(folded, trigger):
+        return [], (trigger.start, trigger.end)  # "he hired Wendell Amory": someone else
+    if before:
+        return _group_ending(folded, before), _region(folded, people, trigger, before[-1:])
+    if after and _is_someone_elses_exit(folded, trigger, after[0]):
+        return [], (trigger.start, trigger.end)
+    return (_group(folded, after, 0) if after else []), _region(folded, people, trigger, after)
+
+
+def _has_own_object(folded: str, trigger: Trigger) -> bool:
+    """ "She promoted two plant managers": an active hiring verb whose object is not a
+    watched person moves that object, not its subject."""
+    word = folded[trigger.start : trigger.end]
+    if not TRANSITIVE.match(word) or has_cjk(word):
+        return False
+    if _PASSIVE.search(folded, max(0, trigger.start - 12), trigger.start):
+        return False
+    return _OBJECT.match(folded, trigger.end) is not None
+
+
+def _is_someone_elses_exit(folded: str, trigger: Trigger, first_after: PersonSpan) -> bool:
+    """ "执行长A将卸任，由B接任" with A unwatched: a Chinese departure's subject comes
+    before it; the person after it leaves only in "…卸任的B"."""
+    if trigger.move is not Move.leave or not has_cjk(folded[trigger.start : trigger.end]):
+        return False
+    return not _RELATIVE.match(folded[trigger.end : first_after.start])
+
+
+def _goes_forward(
+    folded: str, trigger: Trigger, before: Sequence[PersonSpan], after: Sequence[PersonSpan]
+) -> bool:
+    """ "X named Y", "…退休的Y": the trigger belongs to the person named next."""
+    if not after or not before:
+        return False
+    gap = folded[trigger.end : after[0].start]
+    if _RELATIVE.match(gap):
+        return True
+    word = folded[trigger.start : trigger.end]
+    passive = _PASSIVE.search(folded, max(0, trigger.start - 12), trigger.start)
+    return (
+        bool(TRANSITIVE.match(word))
+        and not passive
+        and len(gap) < 40
+        and not _CLAUSE_END.search(gap)
+    )
+
+
+def _group(folded: str, people: Sequence[PersonSpan], first: int) -> list[PersonSpan]:
+    group = [people[first]]
+    for person in people[first + 1 :]:
+        if not _LIST_GLUE.match(folded[group[-1].end : person.start]):
+            break
+        group.append(person)
+    return group
+
+
+def _group_ending(folded: str, before: Sequence[PersonSpan]) -> list[PersonSpan]:
+    group = [before[-1]]
+    for person in reversed(before[:-1]):
+        if not _LIST_GLUE.match(folded[person.end : group[0].start]):
+            break
+        group.insert(0, person)
+    return group
+
+
+def _region(
+    folded: str, people: Sequence[PersonSpan], trigger: Trigger, owners: Sequence[PersonSpan]
+) -> tuple[int, int]:
+    """The owner's part of the sentence: up to the next person not in the owner's list."""
+    start = min([trigger.start, *(p.start for p in owners)])
+    last = max([trigger.end, *(p.end for p in owners)])
+    following = [p.start for p in people if p.start >= last and p not in owners]
+    return start, min(following, default=len(folded))
