@@ -7,14 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from watchers.extract._asides import outside
-from watchers.extract._lexicon import Move, Trigger
-from watchers.extract._objects import cjk_object
+from watchers.extract._lexicon import NEW_PLACE, Move, Trigger
+from watchers.extract._objects import chained_object, cjk_object, first_after, named_after_kind
 from watchers.extract._orgs import OrgSpan
 from watchers.extract._owners import TRANSITIVE, owners
 from watchers.extract._people import PersonSpan
 from watchers.extract._titles import TitleSpan
 
-NEW_PLACE = frozenset({Move.appoint, Move.found, Move.succeeded_by})
 _AS = re.compile(r"\bas\b|\bto\b|为|担任|出任|接任")
 _CLAUSE_MARK = re.compile(r"[,;:，；：。]")
 _BY = re.compile(r"由[^,;，；。]{0,12}$")
@@ -82,6 +81,8 @@ def _claims(
         if _is_bare_naming(folded, trigger, owner, region, titles):
             continue
         org, after = _org(text, folded, trigger, owner, (region[0], reach), orgs)
+        if not after:
+            org, after = chained_object(text, folded, trigger, triggers, orgs, org)
         title = _title(folded, trigger, owner, region, titles)
         label = _label(people, owner, titles)
         claims.append(Claim(owner.person, trigger.move, org, after, title, trigger, label))
@@ -133,20 +134,16 @@ def _org(
     """The organisation the trigger points at: its object, else the nearest one before it."""
     if trigger.end <= owner.start:  # "X named Y as CEO of Z"
         role = _AS.search(folded, owner.end, region[1])
-        found = _first_after(orgs, role.end() if role else region[1], region[1], 40)
+        found = first_after(orgs, role.end() if role else region[1], region[1], 40)
         subject = next((o for o in orgs if o.end <= trigger.start), None)
         return (found, True) if found else (subject, False)
     if trigger.takes_object:
-        found = _first_after(orgs, trigger.end, region[1], 60) or cjk_object(
+        found = first_after(orgs, trigger.end, region[1], 60) or cjk_object(
             text, folded, trigger, region
         )
         if found:
-            return found, True
+            return named_after_kind(text, folded, trigger, region, found), True
     return _before(orgs, trigger.start), False
-
-
-def _first_after(orgs: Sequence[OrgSpan], start: int, end: int, reach: int) -> OrgSpan | None:
-    return next((o for o in orgs if start <= o.start < min(end, start + reach)), None)
 
 
 def _before(orgs: Sequence[OrgSpan], start: int) -> OrgSpan | None:

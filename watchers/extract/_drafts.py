@@ -57,7 +57,7 @@ def _continues(leave: Draft, other: Draft) -> bool:
         other.person == leave.person
         and other.move in (Move.stay, Move.appoint, Move.promote, Move.succeeded_by)
         and other.when is When.recent
-        and (other.move is Move.stay or is_same_place(other.org, leave.org))
+        and ((other.move is Move.stay and other.guessed) or is_same_place(other.org, leave.org))
     )
 
 

@@ -13,7 +13,8 @@ class Modality(Enum):
 
 
 _DENIAL = re.compile(
-    r"\bden(?:y|ies|ied|ying)\b|\bno truth\b|\bdismissed (?:a|the) (?:\w+ )?(?:report|speculation)"
+    r"\bden(?:y|ies|ied|ying)\b|\bno truth\b"
+    r"|\bdismissed (?:a|the) (?:\w+ )?(?:report|speculation|talk|rumou?r|suggestion|idea)"
     r"|\bunfounded\b|\bfalse report|否认|不实|谣言|纯属|澄清|与事实不符"
 )
 _HYPOTHETICAL = re.compile(
@@ -25,15 +26,20 @@ _RUMOUR = re.compile(
     r"\breportedly\b|\bin (?:advanced |early |final )?talks\b|people familiar|sources? (?:said|say)"
     r"|according to (?:\w+ )?(?:people|sources|persons)|\bis said to\b|\brumou?r|据传|传出|据悉"
     r"|消息人士|知情人士|传闻|洽谈|有望|^传|可能|或将|\bspeculation\b|不评论|不予置评"
+    r"|自媒体|网传|有消息称|媒体报[道导]"
 )
 _NEGATION = re.compile(
     r"(?:\bno (?:plans?|intention)\b|\bnot\b|\bnever\b|n't\b)[^.;,]{0,14}$"
     r"|(?:没有|并无|不会|无意|不打算|不参与|未|不(?![再仅但]))[\u4e00-\u9fff]{0,5}$"
+    r"|(?:打算|有意|想要|邀请[\u3007\u4e00-\u9fff]{0,4})$|\binvited (?:him|her|them) to $"
 )
 _DESCRIPTOR = re.compile(
-    r"曾(?:经)?[\u4e00-\u9fff]{0,2}$|(?:此前|先前|早前|过去|之前)[^，,。；;]{0,10}$|\bonce $|\bpreviously $|\bformerly $|\bbefore $"
+    r"曾(?:经)?[\u4e00-\u9fff]{0,2}$|(?:此前|先前|早前|过去|之前)[^，,。；;]{0,10}$"
+    r"|自[^，,。；;]{1,12}(?:起|以来)$|(?:目前|现时|一直|长期)$"  # a tenure, not a move
+    r"|\bonce $|\bpreviously $|\bformerly $|\bbefore $"
 )
-_BACKGROUND_AFTER = re.compile(r"[^，。；,;]{0,8}?(?:之前|以前)")
+_BACKGROUND_AFTER = re.compile(r"[^，。；,;]{0,8}?(?:之前|以前|(?<!同)时(?!间)|的时候)")
+_PREPOSITION = re.compile(r"\b(?:on|of|about|for|in|at|after|before) $")
 _NOMINAL = re.compile(r"的$|\b(?:his|her|their|its)\s$")
 
 
@@ -53,4 +59,6 @@ def is_negated(folded: str, trigger_start: int, trigger_end: int) -> bool:
         return True
     if _NOMINAL.search(before):  # "卫澜清的加盟", "his departure": a noun, not a report
         return True
+    if folded.endswith("ing", trigger_start, trigger_end) and _PREPOSITION.search(before):
+        return True  # "focused on hiring": a noun
     return _NEGATION.search(before) is not None

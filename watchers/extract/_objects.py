@@ -1,20 +1,27 @@
-"""Chinese objects without an organisation suffix: "创办澜栈", "出任墨汐互娱CFO"."""
+"""Objects of moves: Chinese names without a suffix ("创办澜栈", "出任墨汐互娱CFO"), a name after its kind, a post chained to a move's object."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from watchers.extract._lexicon import Trigger
+from watchers.extract._lexicon import NEW_PLACE, Trigger
 from watchers.extract._orgs import OrgSpan
 
+KINDS = ("公司", "企业", "平台", "机构", "基金", "初创")
 _CJK_OBJECT = re.compile(
-    r"(?:了)?(?:[\u4e00-\u9fff]{0,6}(?:加速器|公司|企业|平台|机构|品牌|车企|对手))?"
+    r"(?:了)?(?:[\u4e00-\u9fff]{0,6}(?:加速器|公司|企业|平台|机构|品牌|车企|对手|基金|初创))?"
     r"([\u4e00-\u9fff]{2,6}?)(?=[，。；、,;（(\s]|以|并|出任|担任|任|的|为|后|$)"
 )
-_OBJECT_VERBS = re.compile(r"(?:联合|共同)?(?:创办|创立|创建)|加盟|加入|转投|离开|出走|回归")
-_NOT_ORG = re.compile(r"官|长|主席|董事|总裁|经理|教练|主帅|职|部门|团队|顾问|负责人|合伙人|代理")
+_OBJECT_VERBS = re.compile(
+    r"(?:联合|共同)?(?:创办|创立|创建)|加盟|加入|转投|离开|出走|回归|跳槽(?:至|到)?"
+)
+_NOT_ORG = re.compile(
+    r"自己|官|长|主席|董事|总裁|经理|教练|主帅|职|部门|团队|顾问|负责人|合伙人|代理"
+)
 
 
+_CLAUSE_MARK = re.compile(r"[,;:，；：。]")
 _TAKES_POST = frozenset({"出任", "担任", "就任", "接任", "接掌"})
 _TITLE_OWNER = re.compile(  # "出任墨汐互娱CFO": the name before the post is whose post it is
     r"([\u4e00-\u9fff]{2,8}?)(?<!副)(?=c[efotim]o\b|首席|董事长)"
@@ -47,3 +54,41 @@ def cjk_object(text: str, folded: str, trigger: Trigger, region: tuple[int, int]
     if hit is None or _NOT_ORG.search(hit.group(1)) or _NOT_OWNER.match(hit.group(1)):
         return None
     return OrgSpan(hit.start(1), hit.end(1), text[hit.start(1) : hit.end(1)])
+
+
+def named_after_kind(
+    text: str, folded: str, trigger: Trigger, region: tuple[int, int], found: OrgSpan
+) -> OrgSpan:
+    """ "加入医材新创公司昕禾医材": a kind of company right before a name describes it."""
+    kind = (found.name or found.word).endswith(KINDS)
+    named = cjk_object(text, folded, trigger, region) if kind else None
+    return named if named is not None and named.start == found.end else found
+
+
+def chained_object(
+    text: str,
+    folded: str,
+    trigger: Trigger,
+    triggers: Sequence[Trigger],
+    orgs: Sequence[OrgSpan],
+    found: OrgSpan | None,
+) -> tuple[OrgSpan | None, bool]:
+    """ "加入X担任Y", "joins X to serve as Y": a post right after a move's object is at X."""
+    earlier = [t for t in triggers if t.end <= trigger.start and t.move in NEW_PLACE]
+    if trigger.move not in NEW_PLACE or not earlier or not earlier[-1].takes_object:
+        return found, False
+    first = earlier[-1]
+    if _CLAUSE_MARK.search(folded, first.end, trigger.start):
+        return found, False
+    span = (first.end, trigger.start)
+    own = first_after(orgs, *span, 60)
+    own = (
+        named_after_kind(text, folded, first, span, own)
+        if own
+        else cjk_object(text, folded, first, span)
+    )
+    return (own, True) if own is not None and own.end <= trigger.start else (found, False)
+
+
+def first_after(orgs: Sequence[OrgSpan], start: int, end: int, reach: int) -> OrgSpan | None:
+    return next((o for o in orgs if start <= o.start < min(end, start + reach)), None)

@@ -21,6 +21,9 @@ _STOP_WORDS = frozenset(
     co-founder analyst q&a who what why how this that these those one two three under
     according some many last next""".split()  # noqa: SIM905 - a word list reads best as prose
 )
+_LEADING = frozenset(  # capitalised only because they open a sentence: "To lead the effort, …"
+    "to for with from by during since despite asked like unlike among over".split()  # noqa: SIM905
+)
 _PERSON_BEFORE = re.compile(  # "chief operating officer Dana Ilverton": a person, not a firm
     r"\b(?:officer|executive|president|chair(?:man|woman)?|director|ceo|cfo|coo|cto|cio|founder"
     r"|manager|coach|analyst|economist|strategist|counsel|secretary|minister|governor|mr|ms|mrs"
@@ -38,7 +41,8 @@ _CJK_SUFFIX = re.compile("|".join(_CJK_SUFFIXES))
 _CJK_STOPS = re.compile(
     r".*(?:[^\u4e00-\u9fff]|[的在于从向为将已被由与和及对等是兼任前原并]|加盟|加入|出任|担任|离开|宣布|公告"
     r"|表示|聘任|委任|任命|转投|转任|转战|接任|离职|卸任|入职|旗下|大厂|巨头|龙头|厂|创办|创立|辞去|之|年|月|日|了|官|师|身份|器|平台|机构"
-    r"|公司|企业|初创|包括|包含|例如|加快|推动|帮助|带领|推进|促进|支持|助力|进入|收购|成为|带动|加强|参与)"
+    r"|公司|企业|初创|老牌|知名|大型|中型|小型|新兴|传统|本土|头部"
+    r"|包括|包含|例如|加快|推动|帮助|带领|推进|促进|支持|助力|进入|收购|成为|带动|加强|参与)"
 )
 _CJK_SUBJECT = re.compile(
     r"^([\u4e00-\u9fff]{2,10}?)(?:\d{1,2}月)?\d{1,2}日|^(?:同日|当日|当天|此外|另外|与此同时)?[，,]?"
@@ -49,6 +53,7 @@ _CJK_SUBJECT = re.compile(
 _NOT_NAME = re.compile(
     r"官|长|主席|董事|总裁|经理|教练|主帅|职|部门|团队|顾问|负责人|合伙人|代理|消息|人士|报道"
 )
+_INDEFINITE = re.compile(r"(?:[一某多几两这那每各]家|某|[一某]所|[一某]间)$")  # "一家大型银行"
 _DESCRIBES = re.compile(r"[\u4e00-\u9fff]{0,4}(?:公司|企业|机构|平台|初创|车企|厂商)")
 _APPOSITION_HEAD = ("公司", "企业", "机构", "平台", "初创", "车企", "厂商")
 _GENERIC = re.compile(
@@ -108,7 +113,7 @@ def _latin(text: str) -> Iterable[OrgSpan]:
 
 def _trim_latin(start: int, raw: str) -> OrgSpan | None:
     words = raw.split(" ")
-    while words and words[0].lower().strip(".,'’") in _STOP_WORDS:
+    while words and words[0].lower().strip(".,'’") in _STOP_WORDS | _LEADING:
         start += len(words.pop(0)) + 1
     kept: list[str] = []
     for word in words:
@@ -132,7 +137,7 @@ def _chinese(text: str, folded: str) -> Iterable[OrgSpan]:
     for hit in _CJK_SUFFIX.finditer(folded):
         begin = _cjk_begin(folded, hit.start())
         end = _cjk_suffix_end(folded, hit.end())
-        if hit.start() - begin >= 2:
+        if hit.start() - begin >= 2 and not _is_indefinite(folded, begin, hit.start()):
             yield OrgSpan(begin, end, text[begin:end])
     subject = _CJK_SUBJECT.match(folded)
     if subject:
@@ -147,6 +152,16 @@ def _cjk_begin(folded: str, suffix_start: int) -> int:
     window_start = max(0, suffix_start - 6)
     stop = _CJK_STOPS.match(folded, window_start, suffix_start)
     return stop.end() if stop else window_start
+
+
+def _is_indefinite(folded: str, begin: int, suffix_start: int) -> bool:
+    """ "一家大型银行", "某科技公司": a description, not a name."""
+    head = [
+        at + 1
+        for at in (folded.find(c, begin, begin + 2) for c in "某家")
+        if 0 <= at < suffix_start
+    ]
+    return bool(_INDEFINITE.search(folded, max(0, begin - 2), max([begin, *head])))
 
 
 def _cjk_suffix_end(folded: str, end: int) -> int:

@@ -18,10 +18,12 @@ TRANSITIVE = re.compile(
     r"聘请|聘为|委任|延揽|提拔|补选|选出)$"
 )
 _RELATIVE = re.compile(r"^的[^,;，；。]{0,8}$")
+_REMOVAL = re.compile(r"^(?:免去|罢免|撤换|解除)$")  # "董事会免去Y…职务": Y is removed
 _CLAUSE_END = re.compile(r"[.;。；]")
 _OBJECT = re.compile(
     r" (?!as\b|to\b|by\b|in\b|on\b|at\b|for\b|from\b|this\b|last\b|and\b)[\w\u3007]"
 )
+_CJK_OBJECT = re.compile(r"[^,;，；。、]{2,14}?为")  # "聘任副总经理Y为…": Y is the object
 _BY_OTHER = re.compile(r"由[^,;，；。]{1,10}$")
 
 
@@ -50,17 +52,19 @@ def _has_own_object(folded: str, trigger: Trigger) -> bool:
     """ "She promoted two plant managers": an active hiring verb whose object is not a
     watched person moves that object, not its subject."""
     word = folded[trigger.start : trigger.end]
-    if not TRANSITIVE.match(word) or has_cjk(word):
+    if not TRANSITIVE.match(word):
         return False
     if _PASSIVE.search(folded, max(0, trigger.start - 12), trigger.start):
         return False
-    return _OBJECT.match(folded, trigger.end) is not None
+    pattern = _CJK_OBJECT if has_cjk(word) else _OBJECT
+    return pattern.match(folded, trigger.end) is not None
 
 
 def _is_someone_elses_exit(folded: str, trigger: Trigger, first_after: PersonSpan) -> bool:
     """ "执行长A将卸任，由B接任" with A unwatched: a Chinese departure's subject comes
     before it; the person after it leaves only in "…卸任的B"."""
-    if trigger.move is not Move.leave or not has_cjk(folded[trigger.start : trigger.end]):
+    word = folded[trigger.start : trigger.end]
+    if trigger.move is not Move.leave or not has_cjk(word) or _REMOVAL.match(word):
         return False
     return not _RELATIVE.match(folded[trigger.end : first_after.start])
 
@@ -68,7 +72,9 @@ def _is_someone_elses_exit(folded: str, trigger: Trigger, first_after: PersonSpa
 def _goes_forward(
     folded: str, trigger: Trigger, before: Sequence[PersonSpan], after: Sequence[PersonSpan]
 ) -> bool:
-    """ "X named Y", "…退休的Y": the trigger belongs to the person named next."""
+    """ "X named Y", "…退休的Y", "免去Y的职务": the trigger belongs to the person named next."""
+    if after and _REMOVAL.match(folded[trigger.start : trigger.end]):
+        return not _CLAUSE_END.search(folded, trigger.end, after[0].start)
     if not after or not before:
         return False
     gap = folded[trigger.end : after[0].start]

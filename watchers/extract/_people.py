@@ -10,7 +10,8 @@ from watchers.models import Person
 from watchers.text import fold, has_cjk
 
 _CJK_ORG_TAIL = re.compile(
-    r"[\u4e00-\u9fff]{0,3}?(?:基金会|基金|精密|公司|集团|科技|实业|控股|工业|电子|医院|学校|"
+    r"[\u4e00-\u9fff]{0,3}?(?:基金会|基金|精密|公司(?!(?:副|总|董事|首席|执行|职务))|集团|科技|"
+    r"实业|控股|工业|电子|医院|学校|"
     r"中学|小学|大学|学院|研究院|奖|大厦|大楼|广场|纪念馆|文教)"
 )
 _CJK_TAIL_STOP = re.compile(r"[为任在于出加的和与及将已被从向对等是、，。；：（）\s]")
