@@ -145,6 +145,45 @@ def alerts(text: str, *people: Person) -> set[tuple[str, MoveKind, str | None]]:
             {("Corin Maddox", J, "Quayline Ports")},
             id="en-sentence-opening-word-is-not-an-organisation",
         ),
+        pytest.param(
+            "At Tidewell Freight, Maddox's chief of staff, Ulla Brenning, resigned last week. "
+            "Corin Maddox praised her work.",
+            (MADDOX,),
+            set(),
+            id="en-possessive-labels-another-person",
+        ),
+        pytest.param(
+            "Corin Maddox's departure from Tidewell Freight was confirmed on Monday.",
+            (MADDOX,),
+            {("Corin Maddox", L, "Tidewell Freight")},
+            id="en-possessive-move-noun-is-still-theirs",
+        ),
+        pytest.param(
+            "祝临溪的老同事、雁回资本原投资总监乔溯已于上月离职。",
+            (ZHU,),
+            set(),
+            id="zh-possessive-labels-another-person",
+        ),
+        pytest.param(
+            "A shipping blog said Corin Maddox would quit Tidewell Freight to run a rival. "
+            "Tidewell Freight called the story false on Thursday.",
+            (MADDOX,),
+            set(),
+            id="en-report-denied-in-the-next-sentence",
+        ),
+        pytest.param(
+            "有财经媒体称，闻若川将辞去岚桥重工总经理一职。岚桥重工晚间回应，相关传闻与事实不符。",
+            (WEN,),
+            set(),
+            id="zh-report-denied-in-the-next-sentence",
+        ),
+        pytest.param(
+            "Corin Maddox resigned from Tidewell Freight in May. "
+            "The company denied reports that the exit was linked to the audit.",
+            (MADDOX,),
+            {("Corin Maddox", L, "Tidewell Freight")},
+            id="en-denial-of-another-report-keeps-the-move",
+        ),
     ],
 )
 def test_extract_events_general_rules(

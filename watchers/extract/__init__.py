@@ -19,13 +19,14 @@ from watchers.extract._objects import cjk_investees
 from watchers.extract._orgs import OrgSpan, find_orgs, person_words
 from watchers.extract._people import PersonSpan, locate_people
 from watchers.extract._places import glosses
+from watchers.extract._possessors import denies_a_report, subjects, tells_a_report
 from watchers.extract._quotes import is_quoted_hearsay, quote_ranges
 from watchers.extract._references import resolve_references
 from watchers.extract._sentences import Sentence, split_sentences
 from watchers.extract._settle import Reading, settle
 from watchers.extract._strangers import stranger_spans
 from watchers.extract._titles import find_titles
-from watchers.models import FeedItem, Mention, Person, PersonnelEvent
+from watchers.models import FeedItem, Mention, Person, PersonnelEvent, When
 from watchers.text import fold
 
 __all__ = ["extract_events"]
@@ -50,10 +51,19 @@ def extract_events(mention: Mention, *, now: datetime) -> list[PersonnelEvent]:
         for s in stranger_spans(text, folded)
         if not any(p.start < s[1] and s[0] < p.end for p in named)
     )
-    drafts: list[Draft] = []
+    return finish(_read_all(text, folded, named, reading), mention.people, item.url)
+
+
+def _read_all(text: str, folded: str, named: Sequence[PersonSpan], reading: Reading) -> list[Draft]:
+    """Each sentence's drafts; a denied report voids the reports of the two sentences before."""
+    told: list[tuple[bool, list[Draft]]] = []
     for sentence in split_sentences(text):
-        drafts.extend(_read(sentence, folded[sentence.start : sentence.end], named, reading))
-    return finish(drafts, mention.people, item.url)
+        words = folded[sentence.start : sentence.end]
+        if denies_a_report(words):
+            for reported, earlier in told[-2:]:
+                earlier[:] = [d for d in earlier if d.when is When.past or not reported]
+        told.append((tells_a_report(words), _read(sentence, words, named, reading)))
+    return [draft for _, drafts in told for draft in drafts]
 
 
 def _original(item: FeedItem) -> str:
@@ -130,7 +140,8 @@ def _drafts(
     titles = find_titles(sentence.text, folded, cuts)
     asides = aside_ranges(folded, people)
     labels = label_ranges(folded, people, orgs, titles)
-    claims = sentence_claims(sentence.text, folded, people, triggers, orgs, titles, asides, labels)
+    owners = subjects(folded, people, triggers)
+    claims = sentence_claims(sentence.text, folded, owners, triggers, orgs, titles, asides, labels)
     return [
         settle(
             c, sentence, folded, visible_orgs(orgs, asides, labels, c.trigger), reading, modality

@@ -1,0 +1,56 @@
+"""People who only describe someone else: "X's deputy", "X的学生", and denied reports.
+
+A watched person followed by a possessive labels the person it describes ("Quarrie's
+deputy left", "某某的副手离职"): the move is the described person's, not theirs, unless
+the possessive is itself the move ("X's departure"). A sentence that denies a report
+("called the report baseless", "上述消息不实") voids the moves reported just before it
+("a newsletter reported …", "有媒体称…"); a stated move stays.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from watchers.extract._lexicon import Trigger
+from watchers.extract._people import PersonSpan
+
+_POSSESSIVE = re.compile(  # "X's post", "解除X的职务": the post is X's own
+    r"['’]s\b(?! (?:\w+ )?(?:role|post|position|job|duties|seat)\b)|的(?![^，。；,;]{0,6}职[务位])"
+)
+_REPORT = re.compile(
+    r"\b(?:reports?|rumou?rs?|speculation|claims?|story)\b|传闻|传言|消息|报道|报导|臆测|说法"
+)
+_REPORT_DENIAL = re.compile(
+    r"\bden(?:y|ies|ied|ying)\b|\bbaseless\b|\bunfounded\b|\buntrue\b|\bfalse\b"
+    r"|否认|不实|纯属|澄清|与事实不符|并非事实"
+)
+
+
+def subjects(
+    folded: str, people: Sequence[PersonSpan], triggers: Sequence[Trigger]
+) -> list[PersonSpan]:
+    """The people who can own a move: not those who only label another person."""
+    return [p for p in people if not _labels_another(folded, p, triggers)]
+
+
+def _labels_another(folded: str, span: PersonSpan, triggers: Sequence[Trigger]) -> bool:
+    if not _POSSESSIVE.match(folded, span.end):
+        return False
+    return not any(span.end <= t.start <= span.end + 1 for t in triggers)
+
+
+_REPORTED = re.compile(
+    r"\breport(?:s|ed|edly)?\b|\brumou?r|\bspeculat|\bnewsletter|\bblog|\bcolumn"
+    r"|称|传出|传闻|传言|报道|报导|据悉"
+)
+
+
+def tells_a_report(folded: str) -> bool:
+    """ "A newsletter reported that …", "有媒体称…": a story a later denial can void."""
+    return _REPORTED.search(folded) is not None
+
+
+def denies_a_report(folded: str) -> bool:
+    """ "The company called the report baseless", "相关报导纯属臆测"."""
+    return bool(_REPORT.search(folded) and _REPORT_DENIAL.search(folded))
