@@ -9,10 +9,14 @@ from datetime import UTC, datetime, timedelta
 from bot.digest import enqueue_weekly_digest, previous_week
 from bot.dispatch import DEFAULT_BATCH, Render, Sender, dispatch_due, render_message
 from bot.runtime import Runtime
-from store import items, outbox
-from watchers.run import CycleReport, load_watch, run_due_sources
+from bot.settings import Settings
+from store import items, outbox, sources
+from watchers.fetch import DEFAULT_DEADLINE
+from watchers.run import DEFAULT_LEASE, CycleReport, load_watch, run_due_sources
 
 logger = logging.getLogger(__name__)
+
+MIN_LEASE = timedelta(seconds=15)
 
 
 def utc_now() -> datetime:
@@ -20,13 +24,32 @@ def utc_now() -> datetime:
 
 
 async def poll_sources(runtime: Runtime, *, every_source: bool = False) -> CycleReport:
-    watch = await load_watch(runtime.sessions, chats=runtime.chats)
+    watch = await load_watch(runtime.sessions, chats=runtime.chats, pool=runtime.pool)
+    lease = DEFAULT_LEASE if every_source else source_lease(runtime.settings)
     report = await run_due_sources(
         client=runtime.client, sessions=runtime.sessions, watch=watch, now=utc_now(),
-        every_source=every_source, max_bytes=runtime.max_bytes,
+        every_source=every_source, max_bytes=runtime.max_bytes, lease=lease,
+        deadline=fetch_deadline(lease), single_writer=runtime.single_writer,
     )  # fmt: skip
     runtime.metrics.record_cycle(report)
     return report
+
+
+def source_lease(settings: Settings) -> timedelta:
+    """One poll interval (the shortest), between 15 s and 5 min: a dead worker's sources
+    wait at most that long before another worker takes them over."""
+    return max(MIN_LEASE, min(DEFAULT_LEASE, shortest_interval(settings)))
+
+
+def shortest_interval(settings: Settings) -> timedelta:
+    intervals = [interval for _, interval in settings.source_specs()] or [settings.poll_interval]
+    return min(intervals)
+
+
+def fetch_deadline(lease: timedelta) -> float:
+    """A third of the lease: a claimed batch waits for at most one round of fetches before
+    its own, so every source is done before its lease ends."""
+    return min(DEFAULT_DEADLINE, lease.total_seconds() / 3)
 
 
 async def deliver_due(runtime: Runtime, sender: Sender, render: Render = render_message) -> int:
@@ -58,6 +81,14 @@ async def send_weekly_digest(runtime: Runtime) -> None:
     await enqueue_weekly_digest(
         runtime.sessions, chats=runtime.chats, week=week, tz=runtime.settings.timezone, now=now
     )
+
+
+async def observe_store(runtime: Runtime) -> None:
+    """The gauges only the database knows: failing sources, the oldest pending message."""
+    async with runtime.sessions.begin() as session:
+        failing = sum(1 for source in await sources.list_sources(session) if source.error_count)
+        age = await outbox.oldest_pending_age(session, now=utc_now())
+    runtime.metrics.record_store(failing=failing, queue_age=age)
 
 
 async def prune_old_items(runtime: Runtime) -> None:

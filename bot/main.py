@@ -7,13 +7,14 @@ import contextlib
 import fcntl
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from apscheduler.events import EVENT_JOB_ERROR, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -22,11 +23,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
-from telegram.ext import Application
 
 from bot import jobs
 from bot.dispatch import Sender, render_message
-from bot.handlers import BotServices
+from bot.handlers import BotServices, RoleCallApplication
 from bot.metrics import Metrics, serve_metrics
 from bot.render import render_change_json
 from bot.runtime import Runtime
@@ -40,15 +40,23 @@ from bot.telegram import (
 )
 from store import people, sources
 from store.db import create_engine, create_sessionmaker, is_sqlite, upgrade
+from store.locks import AdvisoryLock
 from store.sources import release_claims
 from watchers.fetch import DEFAULT_MAX_BYTES, build_client
 from watchers.models import OutboxMessage, SourceOutcome
+from watchers.pool import AnalysisPool
 
 logger = logging.getLogger(__name__)
 
 JOB_DEFAULTS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
 ONCE_PATIENCE = timedelta(seconds=60)
 CONFIG_CHECK_SECONDS = 5
+LEADER_CHECK_SECONDS = 5
+# How long a stopping worker lets its running jobs (a poll, a delivery) finish.
+SHUTDOWN_PATIENCE = timedelta(seconds=20)
+OBSERVE_SECONDS = 15
+# From this many sources on, parsing and matching run in worker processes, one per core.
+POOL_MIN_SOURCES = 100
 
 
 class AlreadyRunningError(RuntimeError):
@@ -60,6 +68,8 @@ class OnceSummary:
     sources: int
     failed: int
     sent: int
+    items: int = 0
+    poll_s: float = 0.0
 
 
 @contextlib.asynccontextmanager
@@ -74,15 +84,37 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                 # Only this process can hold claims on a SQLite file: older ones are a dead run's.
                 async with sessions.begin() as session:
                     await release_claims(session)
-            async with build_client() as client:
+            leader = AdvisoryLock(engine)
+            async with build_client() as client, _analysis_pool(settings) as pool:
                 runtime = Runtime(
                     settings=settings, sessions=sessions, client=client,
-                    metrics=Metrics(), max_bytes=DEFAULT_MAX_BYTES,
+                    metrics=Metrics(), max_bytes=DEFAULT_MAX_BYTES, pool=pool,
+                    single_writer=is_sqlite(engine), leader=leader,
                 )  # fmt: skip
-                await sync_config(runtime)
-                yield runtime
+                try:
+                    await sync_config(runtime)
+                    yield runtime
+                finally:
+                    await leader.release()
     finally:
         await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def _analysis_pool(settings: Settings) -> AsyncIterator[AnalysisPool | None]:
+    """Worker processes for parsing and matching, when there are cores and feeds enough.
+
+    A few feeds are analysed faster here than worker processes take to start.
+    """
+    workers = os.cpu_count() or 1
+    if workers < 2 or len(settings.source_specs()) < POOL_MIN_SOURCES:
+        yield None
+        return
+    pool = AnalysisPool(workers=workers)
+    try:
+        yield pool
+    finally:
+        pool.close()
 
 
 async def sync_config(runtime: Runtime) -> None:
@@ -101,8 +133,9 @@ async def run_once(
         render = _json_render if json_output else render_message
         sent = await jobs.drain_outbox(runtime, sender, render=render, patience=ONCE_PATIENCE)
     return OnceSummary(
-        sources=report.sources, failed=report.outcomes.get(SourceOutcome.failed, 0), sent=sent
-    )
+        sources=report.sources, failed=report.outcomes.get(SourceOutcome.failed, 0), sent=sent,
+        items=report.items, poll_s=report.duration_s,
+    )  # fmt: skip
 
 
 async def run_forever(
@@ -114,8 +147,11 @@ async def run_forever(
     """
     async with open_runtime(settings) as runtime, contextlib.AsyncExitStack() as stack:
         sender, application = await _start_telegram(runtime, stack, out=out)
-        scheduler = _start_scheduler(runtime, sender)
-        stack.callback(scheduler.shutdown, wait=False)
+        assert runtime.leader is not None  # open_runtime always gives one
+        leadership = Leadership(runtime.leader, application)
+        await leadership.check()
+        scheduler = _start_scheduler(runtime, sender, leadership)
+        stack.push_async_callback(_stop_scheduler, scheduler)
         if settings.metrics_port is not None:
             server = await serve_metrics(runtime.metrics, port=settings.metrics_port)
             stack.push_async_callback(_close_server, server)
@@ -133,7 +169,7 @@ def load_or_exit(path: Path) -> Settings:
 
 async def _start_telegram(
     runtime: Runtime, stack: contextlib.AsyncExitStack, *, out: TextIO
-) -> tuple[Sender, Application[Any, Any, Any, Any, Any, Any] | None]:
+) -> tuple[Sender, RoleCallApplication | None]:
     token = _token(runtime.settings)
     if token is None:
         return ConsoleSender(out=out), None
@@ -146,12 +182,45 @@ async def _start_telegram(
     application = build_application(
         token, base_url=runtime.settings.telegram.api_url, services=services
     )
-    await start_polling(application)
+    await application.initialize()  # every worker sends; only the leader polls for updates
     stack.push_async_callback(stop_polling, application)
     return TelegramSender(application.bot), application
 
 
-def _start_scheduler(runtime: Runtime, sender: Sender) -> AsyncIOScheduler:
+class Leadership:
+    """Of the workers sharing a database, the one holding the leader lock polls Telegram
+    (a second poller gets 409 Conflict) and sends the weekly digest; the others poll
+    sources and deliver messages. Checked every few seconds, so a dead leader's place is
+    taken as soon as the database has released its lock."""
+
+    def __init__(self, lock: AdvisoryLock, application: RoleCallApplication | None) -> None:
+        self.lock = lock
+        self.application = application
+        self.polling = False
+
+    async def check(self) -> None:
+        leading = await self.lock.try_acquire()
+        if leading and not self.polling:
+            logger.info("this worker leads: it polls Telegram and sends the digest")
+            if self.application is not None:
+                await start_polling(self.application)
+            self.polling = True
+        elif not leading and self.polling:
+            logger.warning("this worker no longer leads")
+            await self._stop_polling()
+            self.polling = False
+
+    async def _stop_polling(self) -> None:
+        application = self.application
+        if application is None:
+            return
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+
+
+def _start_scheduler(runtime: Runtime, sender: Sender, leadership: Leadership) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=runtime.settings.timezone, job_defaults=JOB_DEFAULTS)
     now = datetime.now(UTC)
     tick = _poll_tick(runtime.settings)
@@ -159,23 +228,46 @@ def _start_scheduler(runtime: Runtime, sender: Sender) -> AsyncIOScheduler:
                       id="poll", next_run_time=now)  # fmt: skip
     scheduler.add_job(jobs.deliver_due, IntervalTrigger(seconds=2), args=[runtime, sender],
                       id="deliver", next_run_time=now)  # fmt: skip
+    if not runtime.single_writer:  # PostgreSQL; on SQLite it stalled the first deliveries
+        scheduler.add_job(jobs.observe_store, IntervalTrigger(seconds=OBSERVE_SECONDS),
+                          args=[runtime], id="observe")  # fmt: skip
+    scheduler.add_job(leadership.check, IntervalTrigger(seconds=LEADER_CHECK_SECONDS), id="lead")
     scheduler.add_job(jobs.prune_old_items, IntervalTrigger(hours=6), args=[runtime], id="prune")
     scheduler.add_job(_reload_config, IntervalTrigger(seconds=CONFIG_CHECK_SECONDS),
                       args=[runtime, scheduler, _config_stamp(runtime.settings.path)], id="reload")  # fmt: skip
-    _schedule_digest(scheduler, runtime)
+    _schedule_digest(scheduler, runtime, leadership)
     scheduler.add_listener(_log_job_error, EVENT_JOB_ERROR)
     scheduler.start()
     return scheduler
 
 
-def _schedule_digest(scheduler: AsyncIOScheduler, runtime: Runtime) -> None:
+async def _stop_scheduler(scheduler: AsyncIOScheduler) -> None:
+    """Starts no more jobs and lets the running ones finish, then stops.
+
+    APScheduler's shutdown cancels running jobs; a delivery cancelled between Telegram's
+    answer and the release of its message would be sent again after a restart.
+    """
+    scheduler.pause()
+    executor = scheduler._lookup_executor("default")  # APScheduler 3.x keeps no public handle
+    running = [f for f in getattr(executor, "_pending_futures", ()) if not f.done()]
+    if running:
+        await asyncio.wait(running, timeout=SHUTDOWN_PATIENCE.total_seconds())
+    scheduler.shutdown(wait=False)
+
+
+def _schedule_digest(scheduler: AsyncIOScheduler, runtime: Runtime, leadership: Leadership) -> None:
     settings = runtime.settings
     trigger = CronTrigger(
         day_of_week=settings.digest_weekday, hour=settings.digest_time.hour,
         minute=settings.digest_time.minute, timezone=settings.timezone,
     )  # fmt: skip
-    scheduler.add_job(jobs.send_weekly_digest, trigger, args=[runtime], id="digest",
+    scheduler.add_job(_digest_if_leading, trigger, args=[runtime, leadership], id="digest",
                       replace_existing=True)  # fmt: skip
+
+
+async def _digest_if_leading(runtime: Runtime, leadership: Leadership) -> None:
+    if await leadership.lock.still_held():
+        await jobs.send_weekly_digest(runtime)
 
 
 async def _reload_config(
@@ -186,6 +278,7 @@ async def _reload_config(
     if current == stamp:
         return
     job = scheduler.get_job("reload")
+    digest = scheduler.get_job("digest")
     if job is not None:
         job.modify(args=[runtime, scheduler, current])
     try:
@@ -197,7 +290,8 @@ async def _reload_config(
         logger.warning("a new database setting takes effect at the next restart")
     runtime.settings = settings
     await sync_config(runtime)
-    _schedule_digest(scheduler, runtime)
+    if digest is not None:
+        _schedule_digest(scheduler, runtime, digest.args[1])
     logger.info("config reloaded", extra={"people": len(settings.people)})
 
 
@@ -211,8 +305,7 @@ def _config_stamp(path: Path) -> tuple[float, int]:
 
 def _poll_tick(settings: Settings) -> float:
     """How often due sources are looked for: often enough for the shortest interval."""
-    intervals = [interval for _, interval in settings.source_specs()] or [settings.poll_interval]
-    return max(1.0, min(15.0, min(intervals).total_seconds() / 4))
+    return max(1.0, min(15.0, jobs.shortest_interval(settings).total_seconds() / 4))
 
 
 def _json_render(message: OutboxMessage) -> tuple[str, str]:

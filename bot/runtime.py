@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import Metrics
 from bot.settings import Settings
+from store.locks import AdvisoryLock
+from watchers.pool import AnalysisPool
 
 # Where alerts go when no Telegram token is set: printed, under this pseudo chat id.
 CONSOLE_CHAT = 0
@@ -23,6 +25,11 @@ class Runtime:
     client: httpx.AsyncClient
     metrics: Metrics
     max_bytes: int
+    pool: AnalysisPool | None = None
+    # SQLite takes one writer at a time: the pipeline then queues its transactions itself.
+    single_writer: bool = False
+    # Held by the one worker that polls Telegram and sends the digest.
+    leader: AdvisoryLock | None = None
 
     @property
     def chats(self) -> tuple[int, ...]:
