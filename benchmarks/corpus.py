@@ -45,8 +45,8 @@ def _words(text: str) -> tuple[str, ...]:
 # --- invented names ------------------------------------------------------------------------
 
 _FIRST = _words(
-    "Alda Bastian Corin Delphine Emrys Fenna Galen Hester Ines Joren Kestrel Lioba Marek "
-    "Nerys Orrin Perpetua Quillon Rosamund Silas Tamsin Ulric Verity Wendeline Yorick "
+    "Alda Bastian Corin Delphine Emrys Fenna Galen Hester Ines Joren Kasperin Lioba Marek "
+    "Nerys Ottavar Perpetua Quenbyl Rosamund Silas Tamsin Ulric Verity Wendeline Yorick "
     "Zelda Anselm Briony Cassius Dagny Eamon Freya Gideon Halvard Isolde Jasper Kaia "
     "Leopold Mirren Niall Odile Piers Romilly Soren Thea Ursula Vidar Wilhelmina Xanthe"
 )
