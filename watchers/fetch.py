@@ -62,8 +62,14 @@ class _AiohttpTransport(AiohttpTransport):
         try:
             return await super().handle_async_request(request)
         except httpx.ConnectTimeout as exc:
-            if isinstance(exc.__cause__, aiohttp.ClientConnectorError):
-                raise httpx.ConnectError(str(exc), request=request) from exc.__cause__
+            # The adapter calls every aiohttp connection error a ConnectTimeout.
+            cause = exc.__cause__
+            if isinstance(cause, aiohttp.ClientConnectorError):
+                raise httpx.ConnectError(str(exc), request=request) from cause
+            if isinstance(cause, aiohttp.ClientConnectionError) and not isinstance(
+                cause, TimeoutError
+            ):
+                raise httpx.ReadError(str(exc), request=request) from cause
             raise
         except aiohttp.ClientError as exc:
             raise httpx.RemoteProtocolError(str(exc), request=request) from exc
