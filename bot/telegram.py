@@ -205,7 +205,11 @@ async def stop_polling(application: RoleCallApplication) -> None:
 
 
 async def _set_commands(application: Application) -> None:  # type: ignore[type-arg]
-    await application.bot.set_my_commands(list(COMMANDS))
+    """Publishes the command menu; a failure only leaves the menu as it was."""
+    try:
+        await application.bot.set_my_commands(list(COMMANDS))
+    except TelegramError as exc:
+        logger.warning("command menu not set: %s", exc)
 
 
 def _file_url(base_url: str) -> str:
