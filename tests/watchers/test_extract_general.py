@@ -2,7 +2,9 @@
 
 Each row is one general cause of error: a post chained to a move's object, a kind of
 company before its name, an indefinite "一家…公司", a removal verb before its object, a
-hiring verb with its own object, a tenure, an intention, a noun use, a stay elsewhere.
+hiring verb with its own object, a tenure, an intention, a noun use, a stay elsewhere,
+a namesake's bare surname, an unwatched subject, a place or time taken for an
+organisation, a listing after 包括, a supposition with "would".
 """
 
 from __future__ import annotations
@@ -13,7 +15,15 @@ import pytest
 
 from watchers.diff import diff_roles
 from watchers.extract import extract_events
-from watchers.models import FeedItem, KnownRole, Mention, MoveKind, Person, PersonnelEvent
+from watchers.models import (
+    FeedItem,
+    KnownRole,
+    Mention,
+    MoveKind,
+    Person,
+    PersonnelEvent,
+    When,
+)
 
 NOW = datetime(2025, 6, 4, 8, 0, tzinfo=UTC)
 
@@ -24,6 +34,12 @@ MADDOX = Person(
     name="Corin Maddox",
     aliases=("Maddox",),
     roles=(KnownRole(org="Tidewell Freight", title="chief executive officer"),),
+)
+PARRISH = Person(
+    id=4,
+    name="Odile Parrish",
+    aliases=("Parrish",),
+    roles=(KnownRole(org="Kessway Mills", title="chief executive officer"),),
 )
 
 J, L, F, R = MoveKind.joined, MoveKind.left, MoveKind.founded, MoveKind.role_changed
@@ -184,9 +200,99 @@ def alerts(text: str, *people: Person) -> set[tuple[str, MoveKind, str | None]]:
             {("Corin Maddox", L, "Tidewell Freight")},
             id="en-denial-of-another-report-keeps-the-move",
         ),
+        pytest.param(
+            "Odile Parrish has run Kessway Mills since 2015. Her cousin Anselm Parrish ran "
+            "its export desk for a decade. Parrish left Kessway Mills last month to open a bakery.",
+            (PARRISH,),
+            set(),
+            id="en-bare-surname-after-a-relatives-full-name-is-the-relative",
+        ),
+        pytest.param(
+            "Her cousin Anselm Parrish ran the export desk. Odile Parrish spoke on Monday. "
+            "Parrish resigned from Kessway Mills on Friday.",
+            (PARRISH,),
+            {("Odile Parrish", L, "Kessway Mills")},
+            id="en-bare-surname-after-the-watched-full-name-is-theirs",
+        ),
+        pytest.param(
+            "Maddox's longtime driver, Pell Voss, retired in May, and Corin Maddox still misses him.",
+            (MADDOX,),
+            set(),
+            id="en-possessive-with-an-adjective-labels-another-person",
+        ),
+        pytest.param(
+            "Corin Maddox recalled the tenure of its former chair, Ivo Brennick, who left after a "
+            "row over pay.",
+            (MADDOX,),
+            set(),
+            id="en-who-clause-move-is-the-strangers",
+        ),
+        pytest.param(
+            "今年新上任的六位总经理和董事长中，有两位来自制造业，包括闻若川。",
+            (WEN,),
+            set(),
+            id="zh-including-after-a-count-of-new-posts-is-no-move",
+        ),
+        pytest.param(
+            "Corin Maddox's exit would be a blow to Tidewell Freight, analysts said.",
+            (MADDOX,),
+            set(),
+            id="en-move-noun-with-would-is-a-supposition",
+        ),
     ],
 )
 def test_extract_events_general_rules(
     text: str, people: tuple[Person, ...], expected: set[tuple[str, MoveKind, str | None]]
 ) -> None:
     assert alerts(text, *people) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "people", "expected"),
+    [
+        pytest.param(
+            "Among the managers he hired was Corin Maddox, a Leeds-born engineer who joined "
+            "Quayline Ports in 2001.",
+            (MADDOX,),
+            {(J, "Quayline Ports", When.past)},
+            id="en-born-adjective-is-not-an-organisation",
+        ),
+        pytest.param(
+            "After a doctorate in Aberdeen, Corin Maddox co-founded a start-up called Ferrow "
+            "Robotics.",
+            (MADDOX,),
+            {(F, "Ferrow Robotics", When.recent)},
+            id="en-one-word-after-in-is-a-place",
+        ),
+        pytest.param(
+            "2019年祝临溪出走之后，团队一度人心浮动。",
+            (ZHU,),
+            {(L, "雁回资本", When.past)},
+            id="zh-after-a-departure-is-a-time-not-a-place",
+        ),
+        pytest.param(
+            "闻若川离开后留下的空缺，至今无人填补。",
+            (WEN,),
+            {(L, "岚桥重工", When.recent)},
+            id="zh-hou-after-leaving-is-a-time-not-a-place",
+        ),
+        pytest.param(
+            "Corin Maddox was promoted to chief executive in 2019, when her predecessor Ivo "
+            "Brennick retired.",
+            (MADDOX,),
+            {(R, "Tidewell Freight", When.past)},
+            id="en-predecessor-named-without-a-comma-owns-the-retirement",
+        ),
+    ],
+)
+def test_extract_events_places_and_times(
+    text: str, people: tuple[Person, ...], expected: set[tuple[MoveKind, str, When]]
+) -> None:
+    assert {(e.kind, e.org, e.when) for e in events(text, *people)} == expected
+
+
+def test_rumour_spread_in_the_trade_is_a_rumour() -> None:
+    found = events("业内盛传闻若川将转战云栈物流。", WEN)
+    assert [(e.kind, e.org, e.is_rumour, e.when) for e in found] == [
+        (J, "云栈物流", True, When.any)
+    ]

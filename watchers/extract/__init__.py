@@ -19,7 +19,12 @@ from watchers.extract._objects import cjk_investees
 from watchers.extract._orgs import OrgSpan, find_orgs, person_words
 from watchers.extract._people import PersonSpan, locate_people
 from watchers.extract._places import glosses
-from watchers.extract._possessors import denies_a_report, subjects, tells_a_report
+from watchers.extract._possessors import (
+    denies_a_report,
+    is_someone_elses,
+    subjects,
+    tells_a_report,
+)
 from watchers.extract._quotes import is_quoted_hearsay, quote_ranges
 from watchers.extract._references import resolve_references
 from watchers.extract._sentences import Sentence, split_sentences
@@ -140,6 +145,8 @@ def _drafts(
     titles = find_titles(sentence.text, folded, cuts)
     asides = aside_ranges(folded, people)
     labels = label_ranges(folded, people, orgs, titles)
+    others = [(a - sentence.start, b - sentence.start) for a, b in reading.strangers]
+    triggers = [t for t in triggers if not is_someone_elses(folded, people, others, t)]
     owners = subjects(folded, people, triggers)
     claims = sentence_claims(sentence.text, folded, owners, triggers, orgs, titles, asides, labels)
     return [

@@ -21,12 +21,14 @@ _HYPOTHETICAL = re.compile(
     r"(?:^|\W)if\b|\bunless\b|\bwhether\b|\bcould\b|\bmight\b|\bwould (?:probably|likely|have to)"
     r"|\bshould\b|\bwould (?:like|prefer|rather)\b"
     r"|如果|假如|倘若|一旦|若(?!干)|会考虑|应该|应当"
+    r"|\b(?:departure|exit|resignation|retirement|appointment|arrival|hiring|loss)\b"
+    r"[^.;,]{0,24}?\bwould\b"  # "X's departure would be a blow": a supposition
 )
 _RUMOUR = re.compile(
     r"\breportedly\b|\bin (?:advanced |early |final )?talks\b|people familiar|sources? (?:said|say)"
     r"|according to (?:\w+ )?(?:people|sources|persons)|\bis said to\b|\brumou?r|据传|传出|据悉"
     r"|消息人士|知情人士|传闻|洽谈|有望|^传|可能|或将|\bspeculation\b|不评论|不予置评"
-    r"|自媒体|网传|有消息称|媒体报[道导]"
+    r"|自媒体|网传|有消息称|媒体报[道导]|盛传|风传|传言|\bis tipped to\b"
 )
 _NEGATION = re.compile(
     r"(?:\bno (?:plans?|intention)\b|\bnot\b|\bnever\b|n't\b)[^.;,]{0,14}$"

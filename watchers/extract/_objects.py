@@ -21,6 +21,7 @@ _NOT_ORG = re.compile(
 )
 
 
+_NOT_OBJECT = re.compile(r"(?:之|以)?[后前]|时|期间|当天|多年|不久")
 _CLAUSE_MARK = re.compile(r"[,;:，；：。]")
 _TAKES_POST = frozenset({"出任", "担任", "就任", "接任", "接掌"})
 _TITLE_OWNER = re.compile(  # "出任墨汐互娱CFO": the name before the post is whose post it is
@@ -52,6 +53,8 @@ def cjk_object(text: str, folded: str, trigger: Trigger, region: tuple[int, int]
     if not _OBJECT_VERBS.fullmatch(verb) or hit is None:
         hit = _TITLE_OWNER.match(folded, trigger.end, region[1]) if verb in _TAKES_POST else None
     if hit is None or _NOT_ORG.search(hit.group(1)) or _NOT_OWNER.match(hit.group(1)):
+        return None
+    if _NOT_OBJECT.match(hit.group(1)):  # "出走之后", "离开后留下": a time, not a place
         return None
     return OrgSpan(hit.start(1), hit.end(1), text[hit.start(1) : hit.end(1)])
 

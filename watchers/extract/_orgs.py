@@ -24,6 +24,8 @@ _STOP_WORDS = frozenset(
 _LEADING = frozenset(  # capitalised only because they open a sentence: "To lead the effort, …"
     "to for with from by during since despite asked like unlike among over".split()  # noqa: SIM905
 )
+_ADJECTIVE = ("-based", "-born", "-bred", "-raised", "-educated", "-trained")  # "Lagos-born"
+_PLACE_BEFORE = re.compile(r"\bin $")  # "a doctorate in Galway": one word after "in" is a place
 _PERSON_BEFORE = re.compile(  # "chief operating officer Dana Ilverton": a person, not a firm
     r"\b(?:officer|executive|president|chair(?:man|woman)?|director|ceo|cfo|coo|cto|cio|founder"
     r"|manager|coach|analyst|economist|strategist|counsel|secretary|minister|governor|mr|ms|mrs"
@@ -105,19 +107,29 @@ def person_words(text: str) -> frozenset[str]:
 def _latin(text: str) -> Iterable[OrgSpan]:
     for hit in _LATIN_SPAN.finditer(text):
         span = _trim_latin(hit.start(), hit.group())
-        if span is not None and not _PERSON_BEFORE.search(
-            text, max(0, span.start - 40), span.start
+        if (
+            span is not None
+            and not _PERSON_BEFORE.search(text, max(0, span.start - 40), span.start)
+            and not _is_place(text, span)
         ):
             yield span
 
 
+def _is_place(text: str, span: OrgSpan) -> bool:
+    """ "a doctorate in Galway": one capitalised word after "in" is a place, not a firm."""
+    before = _PLACE_BEFORE.search(text, max(0, span.start - 3), span.start)
+    return " " not in span.name and before is not None
+
+
 def _trim_latin(start: int, raw: str) -> OrgSpan | None:
     words = raw.split(" ")
-    while words and words[0].lower().strip(".,'’") in _STOP_WORDS | _LEADING:
+    while words and (
+        words[0].lower().strip(".,'’") in _STOP_WORDS | _LEADING or words[0].endswith(_ADJECTIVE)
+    ):
         start += len(words.pop(0)) + 1
     kept: list[str] = []
     for word in words:
-        if word.lower().rstrip(".,") in _STOP_WORDS or word.endswith("-based"):
+        if word.lower().rstrip(".,") in _STOP_WORDS or word.endswith(_ADJECTIVE):
             break
         kept.append(word)
     name = _clean_tail(" ".join(kept))

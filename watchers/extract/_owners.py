@@ -24,6 +24,7 @@ _OBJECT = re.compile(
     r" (?!as\b|to\b|by\b|in\b|on\b|at\b|for\b|from\b|this\b|last\b|and\b)[\w\u3007]"
 )
 _CJK_OBJECT = re.compile(r"[^,;，；。、]{2,14}?为")  # "聘任副总经理Y为…": Y is the object
+_LISTING = re.compile(r"包括|包含|其中|\bincluding\b|\bamong them\b|\bsuch as\b")
 _BY_OTHER = re.compile(r"由[^,;，；。]{1,10}$")
 
 
@@ -45,6 +46,8 @@ def owners(
         return _group_ending(folded, before), _region(folded, people, trigger, before[-1:])
     if after and _is_someone_elses_exit(folded, trigger, after[0]):
         return [], (trigger.start, trigger.end)
+    if after and _LISTING.search(folded, trigger.end, after[0].start):
+        return [], (trigger.start, trigger.end)  # "新上任的六位总经理中……包括Y": a count
     return (_group(folded, after, 0) if after else []), _region(folded, people, trigger, after)
 
 

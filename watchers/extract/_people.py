@@ -22,7 +22,7 @@ _LATIN_ORG_TAIL = re.compile(
     r"College|Airport|Stadium|Park|Square|Industries|Brothers)\b"
 )
 _NEXT_CAPITALISED = re.compile(
-    r" (?!(?:January|February|March|April|May|June|July|August|"
+    r" & [A-Z]| (?!(?:January|February|March|April|May|June|July|August|"
     r"September|October|November|December|Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][a-z]"
 )
@@ -61,7 +61,9 @@ def locate_people(people: Sequence[Person], text: str, folded: str) -> list[Pers
     spans = [
         _span(found, form, start, named)
         for form, start in found
-        if _is_person(form, start, text) and (not form.is_short or form.person in named)
+        if _is_person(form, start, text)
+        and (not form.is_short or form.person in named)
+        and not (form.is_short and _namesake_named_last(found, form, start, text))
     ]
     return sorted((s for s in spans if s is not None), key=lambda s: s.start)
 
@@ -148,3 +150,25 @@ def _is_person(form: _Form, start: int, text: str) -> bool:
         return False
     previous = _PREVIOUS_WORD.search(text, max(0, start - 20), start)
     return not (form.is_short and previous and previous.group(1) not in _TITLE_WORDS)
+
+
+def _namesake_named_last(
+    found: Sequence[tuple[_Form, int]], form: _Form, start: int, text: str
+) -> bool:
+    """ "Her brother Conrad Halloran … Halloran left": a bare surname goes to whoever was
+    last named in full with it, here someone the item does not watch."""
+    if has_cjk(form.folded):
+        return False
+    own = [s for f, s in found if f.person == form.person and not f.is_short and s < start]
+    surname = re.escape(text[start : start + len(form.folded)])
+    others = [
+        hit.start()
+        for hit in re.compile(rf"\b([A-Z][a-z]+) {surname}\b").finditer(text, 0, start)
+        if hit.start() not in own and _is_given_name(hit.group(1), text)
+    ]
+    return bool(others) and max(others) > max(own, default=-1)
+
+
+def _is_given_name(word: str, text: str) -> bool:
+    """Not a title ("President X") nor a word the item also writes in lower case ("When")."""
+    return word not in _TITLE_WORDS and f" {word.lower()} " not in text

@@ -18,6 +18,7 @@ from watchers.extract._people import PersonSpan
 _POSSESSIVE = re.compile(  # "X's post", "解除X的职务": the post is X's own
     r"['’]s\b(?! (?:\w+ )?(?:role|post|position|job|duties|seat)\b)|的(?![^，。；,;]{0,6}职[务位])"
 )
+_SUBJECT_GAP = re.compile(r"(?:,? who\b|, \d{2},)?[^,;:，；：]{0,24}|['’]s[^;:，；：]{0,60}")
 _REPORT = re.compile(
     r"\b(?:reports?|rumou?rs?|speculation|claims?|story)\b|传闻|传言|消息|报道|报导|臆测|说法"
 )
@@ -32,6 +33,24 @@ def subjects(
 ) -> list[PersonSpan]:
     """The people who can own a move: not those who only label another person."""
     return [p for p in people if not _labels_another(folded, p, triggers)]
+
+
+def is_someone_elses(
+    folded: str,
+    people: Sequence[PersonSpan],
+    strangers: Sequence[tuple[int, int]],
+    trigger: Trigger,
+) -> bool:
+    """ "Halloran's assistant, Mina Corrie, retired", "her predecessor Edmund Sallow
+    retired", "Lionel Prewitt, who left": the subject next before the move is someone
+    the item does not watch."""
+    named = [(p.end, _labels_another(folded, p, [trigger])) for p in people]
+    named += [(end, True) for start, end in strangers if start >= 0]
+    before = [(end, other) for end, other in named if end <= trigger.start]
+    if not before:
+        return False
+    end, other = max(before)
+    return other and _SUBJECT_GAP.fullmatch(folded, end, trigger.start) is not None
 
 
 def _labels_another(folded: str, span: PersonSpan, triggers: Sequence[Trigger]) -> bool:

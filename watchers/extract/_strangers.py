@@ -9,8 +9,8 @@ _NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _FULL = rf"(?<![\w.])({_NAME}) ((?:van |de |von )?{_NAME})(?![\w&])"
 _CUED = re.compile(
     rf"(?:\b(?:said|says|told|hired|named|appointed|promoted|poached|replaced|succeeded|"
-    rf"Mr\.?|Ms\.?|Mrs\.?|Dr\.?) |\b(?:predecessor|successor|deputy|colleague|wife|husband)"
-    rf"[^,.]{{0,30}}, ){_FULL}|{_FULL}(?=, \d{{2}},|, who\b)"
+    rf"Mr\.?|Ms\.?|Mrs\.?|Dr\.?) |\b(?:predecessor|successor|deputy|colleague|wife|husband|brother|sister|son|daughter|father|mother|assistant)"
+    rf"(?:[^,.]{{0,30}}, | )){_FULL}|{_FULL}(?=, \d{{2}},|, who\b)"
 )
 _CJK_TITLE = r"(?:总裁|董事长|总经理|主席|行长|执行长|创始人|合伙人|分析师|教授|主任)"
 _CJK_CUED = re.compile(
