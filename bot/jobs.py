@@ -24,13 +24,14 @@ def utc_now() -> datetime:
 
 
 async def poll_sources(runtime: Runtime, *, every_source: bool = False) -> CycleReport:
-    watch = await load_watch(runtime.sessions, chats=runtime.chats, pool=runtime.pool)
     lease = DEFAULT_LEASE if every_source else source_lease(runtime.settings)
-    report = await run_due_sources(
-        client=runtime.client, sessions=runtime.sessions, watch=watch, now=utc_now(),
-        every_source=every_source, max_bytes=runtime.max_bytes, lease=lease,
-        deadline=fetch_deadline(lease), single_writer=runtime.single_writer,
-    )  # fmt: skip
+    async with runtime.config_lock:
+        watch = await load_watch(runtime.sessions, chats=runtime.chats, pool=runtime.pool)
+        report = await run_due_sources(
+            client=runtime.client, sessions=runtime.sessions, watch=watch, now=utc_now(),
+            every_source=every_source, max_bytes=runtime.max_bytes, lease=lease,
+            deadline=fetch_deadline(lease), single_writer=runtime.single_writer,
+        )  # fmt: skip
     runtime.metrics.record_cycle(report)
     return report
 

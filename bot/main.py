@@ -288,8 +288,9 @@ async def _reload_config(
         return
     if settings.database != runtime.settings.database:
         logger.warning("a new database setting takes effect at the next restart")
-    runtime.settings = settings
-    await sync_config(runtime)
+    async with runtime.config_lock:
+        runtime.settings = settings
+        await sync_config(runtime)
     if digest is not None:
         _schedule_digest(scheduler, runtime, digest.args[1])
     logger.info("config reloaded", extra={"people": len(settings.people)})

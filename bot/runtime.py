@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -30,6 +31,9 @@ class Runtime:
     single_writer: bool = False
     # Held by the one worker that polls Telegram and sends the digest.
     leader: AdvisoryLock | None = None
+    # A cycle runs with the people it loaded at its start: a config reload waits for it, or
+    # a source added by the reload could be polled with the old people and its items lost.
+    config_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def chats(self) -> tuple[int, ...]:
