@@ -24,11 +24,15 @@ check: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The development corpus, then our own labelled corpora (invented, with long features).
 eval: $(STAMP)
 	$(BIN)/python -m benchmarks.eval $(SHARED)/eval
+	$(BIN)/python -m benchmarks.eval $(SHARED)/eval tests/fixtures/eval/own.jsonl
+	$(BIN)/python -m benchmarks.eval $(SHARED)/eval tests/fixtures/eval/own2.jsonl
 
+# QUICK=1: a one-minute run on a small corpus instead of the full table.
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
