@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -76,27 +77,34 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(name))
 
 
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[object]:
-    """A migrated database and its async_sessionmaker."""
+@contextlib.asynccontextmanager
+async def _migrated(url: str) -> AsyncIterator[object]:
     from store.db import create_engine, create_sessionmaker, upgrade
 
-    engine = create_engine(database_url)
+    engine = create_engine(url)
     await upgrade(engine)
     try:
         yield create_sessionmaker(engine)
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[object]:
+    """A migrated database and its async_sessionmaker."""
+    async with _migrated(database_url) as made:
+        yield made
 
 
 @pytest.fixture
 async def sqlite_sessions(sqlite_url: str) -> AsyncIterator[object]:
     """A migrated SQLite database, for tests that are not about the backend."""
-    from store.db import create_engine, create_sessionmaker, upgrade
+    async with _migrated(sqlite_url) as made:
+        yield made
 
-    engine = create_engine(sqlite_url)
-    await upgrade(engine)
-    try:
-        yield create_sessionmaker(engine)
-    finally:
-        await engine.dispose()
+
+@pytest.fixture
+async def postgres_sessions(postgres_url: str) -> AsyncIterator[object]:
+    """A migrated PostgreSQL schema, for tests of what only PostgreSQL does: row locks."""
+    async with _migrated(postgres_url) as made:
+        yield made
