@@ -28,11 +28,14 @@ async def sync_people(
     People are matched by name; one no longer in the config is deactivated, history kept.
     Config roles are seeded when a person is first seen and again whenever the config's
     roles for them change; roles that confirmed changes put there stay, and a config role
-    at an organisation a confirmed role covers is left out.
+    at an organisation a confirmed role covers is left out. An unchanged config costs
+    one read: nothing is locked or written.
     """
     wanted = {person.name: person for person in people}
+    if await _is_unchanged(session, wanted):
+        return await list_people(session)
     await _insert_missing(session, list(wanted), now=now)
-    for row in await _load_rows(session, active_only=False, lock=True):
+    for row in await _locked_rows(session):
         person = wanted.get(row.name)
         if person is None:
             _deactivate(row, now=now)
@@ -44,7 +47,23 @@ async def sync_people(
 
 async def list_people(session: AsyncSession) -> list[Person]:
     """The active people, known roles included, ordered by name."""
-    return [to_person(row) for row in await _load_rows(session, active_only=True)]
+    # Plain rows rather than ORM objects: with thousands of people, building and
+    # tracking the objects cost most of the time.
+    active = PersonRow.active.is_(True)
+    roles_stmt = (
+        select(RoleRow.person_id, RoleRow.org, RoleRow.title, RoleRow.current)
+        .join(PersonRow, RoleRow.person_id == PersonRow.id)
+        .where(active)
+        .order_by(RoleRow.id)
+    )
+    known: dict[int, list[KnownRole]] = {}
+    for person_id, org, title, current in await session.execute(roles_stmt):
+        known.setdefault(person_id, []).append(KnownRole(org=org, title=title, current=current))
+    stmt = select(PersonRow.id, PersonRow.name, PersonRow.aliases).where(active)
+    return [
+        Person(id=id_, name=name, aliases=tuple(aliases), roles=tuple(known.get(id_, ())))
+        for id_, name, aliases in await session.execute(stmt.order_by(PersonRow.name))
+    ]
 
 
 async def find_people(session: AsyncSession, query: str) -> list[Person]:
@@ -61,9 +80,15 @@ async def find_people(session: AsyncSession, query: str) -> list[Person]:
     return exact + partial
 
 
-def to_person(row: PersonRow) -> Person:
-    roles = tuple(KnownRole(org=r.org, title=r.title, current=r.current) for r in row.roles)
-    return Person(id=row.id, name=row.name, aliases=tuple(row.aliases), roles=roles)
+async def _is_unchanged(session: AsyncSession, wanted: dict[str, Person]) -> bool:
+    """Whether the active people already are the config's, aliases and config roles alike."""
+    stmt = select(PersonRow.name, PersonRow.aliases, PersonRow.roles_fingerprint).where(
+        PersonRow.active.is_(True)
+    )
+    stored = {name: (aliases, fp) for name, aliases, fp in await session.execute(stmt)}
+    return stored == {
+        name: (list(person.aliases), _fingerprint(person.roles)) for name, person in wanted.items()
+    }
 
 
 async def _insert_missing(session: AsyncSession, names: list[str], *, now: datetime) -> None:
@@ -77,19 +102,14 @@ async def _insert_missing(session: AsyncSession, names: list[str], *, now: datet
     await session.execute(stmt)
 
 
-async def _load_rows(
-    session: AsyncSession, *, active_only: bool, lock: bool = False
-) -> Sequence[PersonRow]:
+async def _locked_rows(session: AsyncSession) -> Sequence[PersonRow]:
     stmt = (
         select(PersonRow)
         .options(selectinload(PersonRow.roles))
         .order_by(PersonRow.name)
+        .with_for_update()
         .execution_options(populate_existing=True)
     )
-    if active_only:
-        stmt = stmt.where(PersonRow.active.is_(True))
-    if lock:
-        stmt = stmt.with_for_update()
     return (await session.scalars(stmt)).all()
 
 
