@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.sql import insert
+from store.sql import insert_new
 from store.tables import ItemRow, MentionRow
 from watchers.models import FeedItem, Mention
 
@@ -41,9 +41,9 @@ async def record_mentions(
     pairs = {(person.id, _stored_key(m.item.key)) for m in mentions for person in m.people}
     if not pairs:
         return
-    values = [{"person_id": p, "item_key": key, "seen_at": now} for p, key in sorted(pairs)]
-    stmt = insert(session, MentionRow).values(values)
-    await session.execute(stmt.on_conflict_do_nothing(index_elements=["person_id", "item_key"]))
+    rows = [{"person_id": p, "item_key": key, "seen_at": now} for p, key in sorted(pairs)]
+    stmt = insert_new(session, MentionRow, unique=("person_id", "item_key"))
+    await session.execute(stmt, rows)
 
 
 async def prune_items(session: AsyncSession, *, before: datetime) -> int:
@@ -79,10 +79,10 @@ async def _insert_items(
     """Inserts what no other worker inserted first; returns the keys this call inserted."""
     if not items:
         return set()
-    values = [
+    rows = [
         {"key": _stored_key(i.key), "source_id": i.source_id, "url": i.url, "title": i.title,
          "published_at": i.published_at, "seen_at": now}
         for i in items
     ]  # fmt: skip
-    stmt = insert(session, ItemRow).values(values).on_conflict_do_nothing(index_elements=["key"])
-    return set(await session.scalars(stmt.returning(ItemRow.key)))
+    stmt = insert_new(session, ItemRow, unique=("key",), returning="key")
+    return set((await session.execute(stmt, rows)).scalars())

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.roles import load_changes
-from store.sql import insert, unclaimed
+from store.sql import insert, insert_new, unclaimed
 from store.tables import MuteRow, OutboxRow
 from watchers.models import DeliveryOutcome, OutboxMessage, StoredChange
 
@@ -26,17 +26,16 @@ async def enqueue_for_subscribers(
     """
     fresh = {s.change_id: s.change.person_id for s in stored if s.is_new}
     muted = await _muted(session, chats, fresh.values(), now=now)
-    values = [
+    rows = [
         _row_values(chat_id=chat_id, now=now, change_id=change_id)
         for change_id, person_id in fresh.items()
         for chat_id in dict.fromkeys(chats)
         if (chat_id, person_id) not in muted
     ]
-    if not values:
+    if not rows:
         return 0
-    stmt = insert(session, OutboxRow).values(values)
-    stmt = stmt.on_conflict_do_nothing(index_elements=["change_id", "chat_id"])
-    return len((await session.scalars(stmt.returning(OutboxRow.id))).all())
+    stmt = insert_new(session, OutboxRow, unique=("change_id", "chat_id"), returning="id")
+    return len((await session.execute(stmt, rows)).all())
 
 
 async def enqueue_text(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, Insert, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -18,8 +19,28 @@ def insert(session: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Inse
     return sqlite.insert(table)
 
 
+def insert_new(
+    session: AsyncSession, row_class: Any, *, unique: tuple[str, ...], returning: str | None = None
+) -> Insert:
+    """INSERT ... ON CONFLICT (unique) DO NOTHING into the class's table, RETURNING a column.
+
+    Built once per backend, for `session.execute(stmt, rows)` with a list of rows: one
+    compiled statement, which SQLAlchemy's "insertmanyvalues" sends as a few multi-row
+    INSERTs (RETURNING included), instead of a new statement for every number of rows.
+    The table's own INSERT skips the ORM's bulk machinery, which these rows do not need.
+    """
+    return _insert_new(session.get_bind().dialect.name, row_class.__table__, unique, returning)
+
+
 def unclaimed(
     claimed_until: InstrumentedAttribute[datetime | None], now: datetime
 ) -> ColumnElement[bool]:
     """No live lease: never claimed, or the lease ran out before `now`."""
     return or_(claimed_until.is_(None), claimed_until < now)
+
+
+@functools.cache
+def _insert_new(dialect: str, table: Any, unique: tuple[str, ...], returning: str | None) -> Insert:
+    stmt = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    stmt = stmt.on_conflict_do_nothing(index_elements=list(unique))
+    return stmt if returning is None else stmt.returning(table.c[returning])
