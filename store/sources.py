@@ -6,14 +6,29 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.sql import insert, unclaimed
-from store.tables import OutboxRow, SourceRow
+from store.tables import OutboxRow, SourceRow, UTCDateTime
 from watchers.models import FetchResult, Source
 
 MAX_ERROR_CHARS = 500
+
+# One statement for every batch of 304s, run with a list of rows (executemany). The
+# table's own UPDATE, not the ORM's bulk update by primary key, which these rows do not need.
+_SOURCES = SourceRow.metadata.tables[SourceRow.__tablename__]
+_NOT_MODIFIED = (
+    update(_SOURCES)
+    .where(_SOURCES.c.id == bindparam("b_source_id"))
+    .values(
+        checked_at=bindparam("b_now", type_=UTCDateTime()),
+        next_check_at=bindparam("b_next_check_at", type_=UTCDateTime()),
+        claimed_until=None,
+        error_count=0,
+        last_error=None,
+    )
+)
 
 
 async def sync_sources(
@@ -82,6 +97,25 @@ async def record_success(
         "last_error": None,
     }
     await _record(session, source_id, now=now, next_check_at=next_check_at, **values)
+
+
+async def record_not_modified(
+    session: AsyncSession,
+    source_ids_with_next_check: Sequence[tuple[int, datetime]],
+    *,
+    now: datetime,
+) -> None:
+    """Records many 304s at once: resets the error counts and ends the leases.
+
+    As `record_success` does for a 304 that sent no new validator: the validators and
+    the item count stay.
+    """
+    rows = [
+        {"b_source_id": source_id, "b_now": now, "b_next_check_at": next_check_at}
+        for source_id, next_check_at in source_ids_with_next_check
+    ]
+    if rows:
+        await session.execute(_NOT_MODIFIED, rows)
 
 
 async def record_failure(

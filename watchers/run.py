@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = 16
 DEFAULT_LEASE = timedelta(minutes=5)
+# 304s are recorded together, at the latest once this many are waiting.
+NOT_MODIFIED_BATCH = 200
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,6 +82,29 @@ class CycleReport:
         )  # fmt: skip
 
 
+@dataclass(slots=True, kw_only=True)
+class NotModifiedBatch:
+    """304s waiting to be recorded together: one transaction and one UPDATE for many.
+
+    A cycle's sources mostly answer 304, and a transaction each cost more than the poll.
+    """
+
+    sessions: async_sessionmaker[AsyncSession]
+    writer: asyncio.Lock | None = None
+    pending: list[tuple[int, datetime]] = field(default_factory=list)
+
+    async def add(self, source: Source, *, now: datetime) -> None:
+        self.pending.append((source.id, _next_success(source, now)))
+        if len(self.pending) >= NOT_MODIFIED_BATCH:
+            await self.flush(now=now)
+
+    async def flush(self, *, now: datetime) -> None:
+        batch, self.pending = self.pending, []
+        if batch:
+            async with self.writer or contextlib.nullcontext(), self.sessions.begin() as session:
+                await sources.record_not_modified(session, batch, now=now)
+
+
 async def load_watch(
     sessions: async_sessionmaker[AsyncSession],
     *,
@@ -106,11 +131,18 @@ async def run_source(
     max_bytes: int = DEFAULT_MAX_BYTES,
     deadline: float = DEFAULT_DEADLINE,
     writer: asyncio.Lock | None = None,
+    not_modified: NotModifiedBatch | None = None,
 ) -> SourceReport:
-    """Fetches, analyses and stores one source; ``writer`` serialises the transactions."""
+    """Fetches, analyses and stores one source; ``writer`` serialises the transactions.
+
+    A plain 304 goes to ``not_modified``, when given, to be recorded with others.
+    """
     started = time.monotonic()
     try:
         fetched = await fetch_source(client, source, max_bytes=max_bytes, deadline=deadline)
+        if not_modified is not None and _is_plain_304(fetched, source):
+            await not_modified.add(source, now=now)
+            return _logged(source, SourceReport(outcome=SourceOutcome.not_modified), started)
         analysis = await _analyse(fetched, source, watch, now=now)  # parse, match, extract
     except WatcherError as exc:
         async with writer or contextlib.nullcontext():
@@ -158,13 +190,14 @@ async def run_due_sources(
     started = time.monotonic()
     gate = asyncio.Semaphore(concurrency)
     writer = asyncio.Lock() if single_writer else None
+    not_modified = NotModifiedBatch(sessions=sessions, writer=writer)
     batch = None if every_source else 2 * concurrency
 
     async def run_one(source: Source) -> SourceReport:
         async with gate:
             return await run_source(
                 source, client=client, sessions=sessions, watch=watch, now=now,
-                max_bytes=max_bytes, deadline=deadline, writer=writer,
+                max_bytes=max_bytes, deadline=deadline, writer=writer, not_modified=not_modified,
             )  # fmt: skip
 
     reports: list[SourceReport] = []
@@ -175,6 +208,7 @@ async def run_due_sources(
                 session, now=claimed_at, lease=lease, limit=batch, due_only=not every_source
             )
         reports += await asyncio.gather(*(run_one(source) for source in claimed))
+        await not_modified.flush(now=now)
         if batch is None or len(claimed) < batch:
             return CycleReport.of(reports, duration_s=time.monotonic() - started)
 
@@ -211,6 +245,15 @@ async def _record_failure(
 def _next_success(source: Source, now: datetime) -> datetime:
     # Jitter spreads sources that share an interval, so they do not all fall due together.
     return next_check_at(now, interval=source.interval, error_count=0, jitter=random.random())
+
+
+def _is_plain_304(fetched: FetchResult, source: Source) -> bool:
+    """A 304 that brings no new validator, so that nothing but the times change."""
+    return (
+        fetched.not_modified
+        and fetched.etag in (None, source.etag)
+        and fetched.last_modified in (None, source.last_modified)
+    )
 
 
 def _outcome(fetched: FetchResult, *, has_new: bool) -> SourceOutcome:

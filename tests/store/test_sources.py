@@ -234,6 +234,38 @@ async def _sync(sessions: Sessions, urls: list[str], *, now: datetime) -> list[S
         return await sources.sync_sources(session, [(url, HOUR) for url in urls], now=now)
 
 
+async def test_record_not_modified_ends_leases_and_resets_errors_in_one_batch(
+    sessions: Sessions, now: datetime
+) -> None:
+    a, b, _ = await add_sources(sessions, A, B, C, now=now)
+    async with sessions.begin() as session:
+        await sources.record_success(
+            session, a, fetched(etag='"v1"', modified="Sun"), now=now, next_check_at=now,
+            item_count=7,
+        )  # fmt: skip
+        await sources.claim_due_sources(session, now=now, lease=LEASE)
+        await sources.record_failure(session, b, error="boom", now=now, next_check_at=now)
+        await sources.claim_due_sources(session, now=now, lease=LEASE)
+        await sources.record_not_modified(
+            session, [(a, now + HOUR), (b, now + 2 * HOUR)], now=now + LEASE
+        )
+        await sources.record_not_modified(session, [], now=now)
+
+    listed = {source.id: source for source in await _listed(sessions)}
+    async with sessions.begin() as session:
+        unleased = await sources.claim_due_sources(
+            session, now=now + LEASE, lease=LEASE, due_only=False
+        )
+
+    assert [s.id for s in unleased] == [a, b]  # C keeps the lease it was claimed with
+    assert (listed[a].etag, listed[a].last_modified) == ('"v1"', "Sun")
+    assert [(listed[i].next_check_at, listed[i].checked_at) for i in (a, b)] == [
+        (now + HOUR, now + LEASE),
+        (now + 2 * HOUR, now + LEASE),
+    ]
+    assert [(listed[i].error_count, listed[i].last_error) for i in (a, b)] == [(0, None)] * 2
+
+
 async def _claim(sessions: Sessions, *, now: datetime) -> list[Source]:
     async with sessions.begin() as session:
         return await sources.claim_due_sources(session, now=now, lease=LEASE)
