@@ -65,6 +65,11 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode, NORMAL syncs the log at checkpoints instead of at every commit: a power
+    # loss may forget the last transactions, but cannot corrupt the database (a process
+    # crash loses nothing). Those are polls and queued messages, redone on the next cycle;
+    # an fsync per feed's transaction was a large part of a cycle.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

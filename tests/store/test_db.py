@@ -45,11 +45,11 @@ async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(sqlite
     async with engine.connect() as connection:
         pragmas = [
             (await connection.execute(text(f"PRAGMA {name}"))).scalar_one()
-            for name in ("journal_mode", "foreign_keys", "busy_timeout")
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
         ]
     await engine.dispose()
 
-    assert pragmas == ["wal", 1, 10_000]
+    assert pragmas == ["wal", 1, 1, 10_000]  # synchronous 1 is NORMAL
 
 
 async def test_migrations_build_exactly_the_declared_tables(database_url: str) -> None:
