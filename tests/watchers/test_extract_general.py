@@ -4,7 +4,8 @@ Each row is one general cause of error: a post chained to a move's object, a kin
 company before its name, an indefinite "一家…公司", a removal verb before its object, a
 hiring verb with its own object, a tenure, an intention, a noun use, a stay elsewhere,
 a namesake's bare surname, an unwatched subject, a place or time taken for an
-organisation, a listing after 包括, a supposition with "would".
+organisation, a listing after 包括, a supposition with "would" or 是否, a start-up
+or studio kind before a founded name.
 """
 
 from __future__ import annotations
@@ -238,6 +239,24 @@ def alerts(text: str, *people: Person) -> set[tuple[str, MoveKind, str | None]]:
             (MADDOX,),
             set(),
             id="en-move-noun-with-would-is-a-supposition",
+        ),
+        pytest.param(
+            "曾任雁回资本合伙人的祝临溪近日在苏州创办独立设计工作室砚知，首批客户已签约。",
+            (ZHU,),
+            {("祝临溪", F, "砚知")},
+            id="zh-studio-before-a-founded-name-is-its-kind",
+        ),
+        pytest.param(
+            "曾任雁回資本合夥人的祝臨溪，近日與舊部共同創立冷鏈新創「舟簡」，主打倉儲調度。",
+            (ZHU,),
+            {("祝临溪", F, "舟簡")},
+            id="zh-quoted-name-after-a-start-up-kind-is-the-new-company",
+        ),
+        pytest.param(
+            "业内人士认为，不管闻若川是否离任，岚桥重工的海外扩张计划都会照常推进。",
+            (WEN,),
+            set(),
+            id="zh-whether-is-a-supposition",
         ),
     ],
 )

@@ -20,7 +20,7 @@ _DENIAL = re.compile(
 _HYPOTHETICAL = re.compile(
     r"(?:^|\W)if\b|\bunless\b|\bwhether\b|\bcould\b|\bmight\b|\bwould (?:probably|likely|have to)"
     r"|\bshould\b|\bwould (?:like|prefer|rather)\b"
-    r"|如果|假如|倘若|一旦|若(?!干)|会考虑|应该|应当"
+    r"|如果|假如|倘若|一旦|若(?!干)|会考虑|应该|应当|是否"
     r"|\b(?:departure|exit|resignation|retirement|appointment|arrival|hiring|loss)\b"
     r"[^.;,]{0,24}?\bwould\b"  # "X's departure would be a blow": a supposition
 )

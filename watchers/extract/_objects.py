@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from watchers.extract._lexicon import NEW_PLACE, Trigger
 from watchers.extract._orgs import OrgSpan
 
-KINDS = ("公司", "企业", "平台", "机构", "基金", "初创")
+KINDS = ("公司", "企业", "平台", "机构", "基金", "初创", "新创", "工作室")
 _CJK_OBJECT = re.compile(
-    r"(?:了)?(?:[\u4e00-\u9fff]{0,6}(?:加速器|公司|企业|平台|机构|品牌|车企|对手|基金|初创))?"
-    r"([\u4e00-\u9fff]{2,6}?)(?=[，。；、,;（(\s]|以|并|出任|担任|任|的|为|后|$)"
+    r"(?:了)?(?:[\u4e00-\u9fff]{0,6}(?:加速器|公司|企业|平台|机构|品牌|车企|对手|基金|初创|新创|工作室))?"
+    r"[“「『\"]?([\u4e00-\u9fff]{2,6}?)[”」』\"]?(?=[，。；、,;（(\s]|以|并|出任|担任|任|的|为|后|$)"
 )
+_KIND_GAP = re.compile("(?:" + "|".join(KINDS) + ')?[“「『"]?')  # a kind, an opening quote
 _OBJECT_VERBS = re.compile(
     r"(?:联合|共同)?(?:创办|创立|创建)|加盟|加入|转投|离开|出走|回归|跳槽(?:至|到)?"
 )
@@ -63,9 +64,12 @@ def named_after_kind(
     text: str, folded: str, trigger: Trigger, region: tuple[int, int], found: OrgSpan
 ) -> OrgSpan:
     """ "加入医材新创公司昕禾医材": a kind of company right before a name describes it."""
-    kind = (found.name or found.word).endswith(KINDS)
+    kind = (found.name or found.word).endswith(KINDS) or folded.startswith(KINDS, found.end)
     named = cjk_object(text, folded, trigger, region) if kind else None
-    return named if named is not None and named.start == found.end else found
+    if named is None or named.start < found.end:
+        return found
+    gap = _KIND_GAP.fullmatch(folded, found.end, named.start)
+    return named if gap is not None else found
 
 
 def chained_object(
