@@ -139,11 +139,6 @@ def _change(stored: StoredChange, style: _Style) -> str:
     return "\n".join(lines)
 
 
-def describe_move(stored: StoredChange) -> str:
-    """The move in plain words without the name: "joined Initech as CTO"."""
-    return _move(stored, PLAIN)
-
-
 def _move(stored: StoredChange, style: _Style) -> str:
     change = stored.change
     org = style.text(change.org, ORG_BUDGET) if change.org else None
