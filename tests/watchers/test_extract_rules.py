@@ -257,3 +257,57 @@ BREHM = Person(
 )
 def test_extract_events_keeps_precision(text, people, title, expected):
     assert alerts(text, *people, title=title) == expected
+
+
+HE = Person(id=21, name="賀行遠", roles=(KnownRole(org="Wufeng Heavy Industries", title="總裁"),))
+SHI = Person(
+    id=22,
+    name="施青禾",
+    roles=(
+        KnownRole(org="霧峰電機", title="總經理"),
+        KnownRole(org="Wufeng Heavy Industries", title="董事"),
+    ),
+)
+MORROW = Person(
+    id=23, name="Ada Morrow", aliases=("Morrow",), roles=(KnownRole(org="塞尔温货运", title="CEO"),)
+)
+OLANDER = Person(
+    id=24,
+    name="Piet Olander",
+    aliases=("Olander",),
+    roles=(KnownRole(org="塞尔温货运", title="head of rail"),),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "people", "expected"),
+    [
+        pytest.param(
+            "霧峰重工週一公告，總裁賀行遠年底屆滿退休，其職位由子公司霧峰電機總經理施青禾接任。",
+            (HE, SHI),
+            {
+                ("賀行遠", MoveKind.left, "Wufeng Heavy Industries"),
+                ("施青禾", MoveKind.role_changed, "Wufeng Heavy Industries"),
+            },
+            id="zht-successor-takes-the-post-the-records-name-in-latin",
+        ),
+        pytest.param(
+            "Selwyn Freight said on Monday that its chief executive, Ada Morrow, will retire in "
+            "June and will be succeeded by Piet Olander, who now runs the group's rail unit.",
+            (MORROW, OLANDER),
+            {
+                ("Ada Morrow", MoveKind.left, "塞尔温货运"),
+                ("Piet Olander", MoveKind.role_changed, "塞尔温货运"),
+            },
+            id="en-successor-takes-the-post-the-records-name-in-chinese",
+        ),
+    ],
+)
+def test_a_successor_takes_the_predecessors_post(text, people, expected):
+    assert alerts(text, *people) == expected
+
+
+def test_a_successor_takes_the_predecessors_title_not_the_one_held():
+    text = "霧峰重工週一公告，總裁賀行遠年底屆滿退休，其職位由子公司霧峰電機總經理施青禾接任。"
+    taken = [e for e in events(text, HE, SHI) if e.person_name == "施青禾"]
+    assert [(e.kind, e.title) for e in taken] == [(MoveKind.role_changed, "總裁")]

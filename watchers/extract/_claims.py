@@ -158,7 +158,11 @@ def _title(
     region: tuple[int, int],
     titles: Sequence[TitleSpan],
 ) -> str | None:
-    after = [t for t in titles if max(trigger.end, owner.end) <= t.start < region[1]]
+    end = region[1]
+    if trigger.move is Move.leave and trigger.start >= owner.end:  # "A退休，由总经理B接任"
+        mark = _CLAUSE_MARK.search(folded, trigger.end, end)
+        end = mark.start() if mark else end
+    after = [t for t in titles if max(trigger.end, owner.end) <= t.start < end]
     if after:
         return after[0].title
     by = _BY.search(folded, max(0, owner.start - 14), owner.start)

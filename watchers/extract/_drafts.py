@@ -25,11 +25,15 @@ class Draft:
     is_rumour: bool
     order: int
     guessed: bool = False  # the sentence names no organisation: it came from elsewhere
+    sentence: int = 0  # where the draft's sentence starts
+    takes_over: bool = False  # "由B接任", "succeeded by B": B takes someone's post
+    named_object: bool = False  # the organisation is the trigger's object ("加盟X")
 
 
 def finish(drafts: Sequence[Draft], people: Sequence[Person], url: str) -> list[PersonnelEvent]:
     """Merge a departure with a new title at the same place, drop what others explain."""
-    kept = _merge_stays(_drop_guessed_joins(list(drafts)), people)
+    kept = _take_over_posts(list(drafts), people)
+    kept = _merge_stays(_drop_guessed_joins(kept), people)
     kept = [d for d in kept if d.move is not Move.stay and d.org]
     kept = _drop_guessed_departures(kept)
     kept = _one_spelling(kept)
@@ -50,6 +54,33 @@ def _merge_stays(drafts: list[Draft], people: Sequence[Person]) -> list[Draft]:
                 partner, move=Move.promote, org=leave.org, title=title
             )
     return drafts
+
+
+def _take_over_posts(drafts: list[Draft], people: Sequence[Person]) -> list[Draft]:
+    """ "执行长A将卸任，由B接任": B takes A's post, so B's organisation is the one A
+    leaves, as the records name it (the announcer may be named in another script), and
+    A's title (the title written before B's name is the one B holds now)."""
+    return [_taken_over(d, drafts, people) for d in drafts]
+
+
+def _taken_over(draft: Draft, drafts: Sequence[Draft], people: Sequence[Person]) -> Draft:
+    if not draft.takes_over or draft.named_object:
+        return draft
+    if any(is_same_place(role.org, draft.org) for role in people[draft.person].roles):
+        return draft
+    left = [
+        d
+        for d in drafts
+        if d.move is Move.leave
+        and d.sentence == draft.sentence
+        and d.person != draft.person
+        and current_role_at(people[d.person], d.org) is not None
+    ]
+    if len({d.org for d in left}) != 1:
+        return draft
+    post = current_role_at(people[left[0].person], left[0].org)
+    title = left[0].title or (post.title if post else None) or draft.title
+    return replace(draft, org=left[0].org, title=title)
 
 
 def _continues(leave: Draft, other: Draft) -> bool:

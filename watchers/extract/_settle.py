@@ -3,6 +3,7 @@ what the item said before (``Reading``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from watchers.text import fold, has_cjk
 
 EVIDENCE_CHARS = 400
 _JOINS = frozenset({Move.appoint, Move.succeeded_by})
+_TAKES_OVER = re.compile(r"succeed|replac|takes? (?:over|the helm)|接任|接替|接掌|接棒|取代")
 
 
 @dataclass(slots=True)
@@ -69,6 +71,10 @@ def settle(
         is_rumour=modality is Modality.rumoured,
         order=sentence.start + claim.trigger.start,
         guessed=claim.org is None,
+        sentence=sentence.start,
+        takes_over=claim.move is Move.succeeded_by
+        or _TAKES_OVER.match(folded, claim.trigger.start) is not None,
+        named_object=claim.org_after and claim.org is not None and not claim.org.is_generic,
     )
 
 
