@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -45,8 +46,11 @@ class TcpProxy:
         self._server: asyncio.Server | None = None
         self._pipes: set[asyncio.Task[None]] = set()
         self.port = 0
+        self.trip_on: bytes | None = None  # client bytes that stop the pipe where they are
+        self.tripped = asyncio.Event()
 
     async def start(self) -> None:
+        self.tripped.clear()
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
         self.port = self._server.sockets[0].getsockname()[1]
 
@@ -65,7 +69,7 @@ class TcpProxy:
         try:
             up_reader, up_writer = await asyncio.open_connection(*self._target)
             try:
-                await asyncio.gather(_pump(reader, up_writer), _pump(up_reader, writer))
+                await asyncio.gather(_pump(reader, up_writer, self._trip), _pump(up_reader, writer))
             finally:
                 up_writer.transport.abort()
         except (OSError, asyncio.CancelledError):
@@ -74,9 +78,22 @@ class TcpProxy:
             writer.transport.abort()
             self._pipes.discard(task)
 
+    def _trip(self, data: bytes) -> bool:
+        """True once the client sends ``trip_on``: nothing more goes through."""
+        if self.trip_on is not None and self.trip_on in data:
+            self.trip_on = None
+            self.tripped.set()
+        return self.tripped.is_set()
 
-async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+
+async def _pump(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    tripped: Callable[[bytes], bool] = lambda _: False,
+) -> None:
     while data := await reader.read(65536):
+        if tripped(data):
+            await asyncio.Event().wait()  # held until the proxy stops: the server waits
         writer.write(data)
         await writer.drain()
     writer.close()
@@ -136,3 +153,59 @@ async def test_bot_survives_a_database_restart_and_delivers_after(
     assert [before.name in m.text for m in sent] == [True, False]
     assert after.name in sent[1].text
     assert _status_of_alerts(postgres_url) == ["sent", "sent"]
+
+
+def _count(schema_url: str, table: str) -> int:
+    with psycopg.connect(_libpq_dsn(schema_url), connect_timeout=5) as conn:
+        row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+async def test_a_cut_in_the_middle_of_a_write_loses_nothing_and_doubles_nothing(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connection dies after the item and change rows went out and before the outbox
+    row and the commit: the server rolls the whole write back, and the next cycle
+    stores and sends it, once."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    (mover,) = movers(1)
+    proxy = TcpProxy("127.0.0.1", 5432)
+    await proxy.start()
+    proxied = postgres_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}", 1)
+    published = datetime.now(UTC) - timedelta(hours=1)
+    async with FeedServer() as feeds, FakeBotApi() as api:
+        feeds.set_feed("/wire", rss([("one", *mover.story())], published=published))
+        config = write_config(
+            tmp_path / "rolecall.yaml",
+            database=proxied,
+            telegram=telegram_config(api, CHAT),
+            sources=[{"url": feeds.url("/wire"), "every": "2s"}],
+            people=[mover.config()],
+        )
+        proxy.trip_on = b"INSERT INTO outbox"
+        stop = asyncio.Event()
+        bot = asyncio.create_task(run_forever(load_settings(config), stop=stop))
+        try:
+            await asyncio.wait_for(proxy.tripped.wait(), timeout=WAIT)
+            await proxy.stop()
+            assert _count(postgres_url, "changes") == 0, "the open write was rolled back"
+            await asyncio.sleep(OUTAGE)
+            assert not bot.done()
+            await proxy.start()
+
+            await until(lambda: bot.done() or api.sent(CHAT), timeout=WAIT)
+            await until(lambda: _status_of_alerts(postgres_url) == ["sent"], timeout=WAIT)
+            await asyncio.sleep(5)  # two more polls of the feed: nothing new to send
+            assert not bot.done()
+        finally:
+            stop.set()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(bot, timeout=WAIT)
+            with contextlib.suppress(Exception):
+                await proxy.stop()
+        sent = api.sent(CHAT)
+
+    assert len(sent) == 1
+    assert mover.name in sent[0].text
+    assert _count(postgres_url, "items") == 1
+    assert _count(postgres_url, "changes") == 1
