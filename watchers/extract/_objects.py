@@ -9,20 +9,22 @@ from watchers.extract._lexicon import NEW_PLACE, Trigger
 from watchers.extract._orgs import OrgSpan
 
 KINDS = ("公司", "企业", "平台", "机构", "基金", "初创", "新创", "工作室")
-_CJK_OBJECT = re.compile(
-    r"(?:了)?(?:[\u4e00-\u9fff]{0,6}(?:加速器|公司|企业|平台|机构|品牌|车企|对手|基金|初创|新创|工作室))?"
+_CJK_OBJECT = re.compile(  # a kind may hold Latin letters: "AI新创「数芽」"
+    r"(?:了)?(?:[a-z0-9\u4e00-\u9fff]{0,6}(?:加速器|公司|企业|平台|机构|品牌|车企|对手|基金|初创|新创|工作室))?"
     r"[“「『\"]?([\u4e00-\u9fff]{2,6}?)[”」』\"]?(?=[，。；、,;（(\s]|以|并|出任|担任|任|的|为|后|$)"
 )
 _KIND_GAP = re.compile("(?:" + "|".join(KINDS) + ')?[“「『"]?')  # a kind, an opening quote
 _OBJECT_VERBS = re.compile(
-    r"(?:联合|共同)?(?:创办|创立|创建)|加盟|加入|转投|离开|出走|回归|跳槽(?:至|到)?"
+    r"(?:联合|共同)?(?:创办|创立|创建)|加盟|加入|转投|转赴|转往|离开|出走|回归|跳槽(?:至|到)?"
 )
 _NOT_ORG = re.compile(
     r"自己|官|长|主席|董事|总裁|经理|教练|主帅|职|部门|团队|顾问|负责人|合伙人|代理"
+    r"|^(?:公募|私募|券商|投行|外企|国企|央企|民企|大厂)$"  # "转投公募": a sector, not a name
 )
 
 
 _NOT_OBJECT = re.compile(r"(?:之|以)?[后前]|时|期间|当天|多年|不久")
+_INDEFINITE = re.compile(r"[一某多几两这那每各][家位名所间]|某")  # "加入一家英资银行": no name
 _CLAUSE_MARK = re.compile(r"[,;:，；：。]")
 _TAKES_POST = frozenset({"出任", "担任", "就任", "接任", "接掌"})
 _TITLE_OWNER = re.compile(  # "出任墨汐互娱CFO": the name before the post is whose post it is
@@ -56,6 +58,8 @@ def cjk_object(text: str, folded: str, trigger: Trigger, region: tuple[int, int]
     if hit is None or _NOT_ORG.search(hit.group(1)) or _NOT_OWNER.match(hit.group(1)):
         return None
     if _NOT_OBJECT.match(hit.group(1)):  # "出走之后", "离开后留下": a time, not a place
+        return None
+    if _INDEFINITE.match(folded, hit.start()):
         return None
     return OrgSpan(hit.start(1), hit.end(1), text[hit.start(1) : hit.end(1)])
 

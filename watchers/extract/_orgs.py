@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from watchers.text import fold
+from watchers.text import fold, has_cjk
 
 _LATIN_SPAN = re.compile(r"(?<![\w&])[A-Z][\w&.'’-]*(?:(?: of| &| for| de)? [A-Z0-9][\w&.'’-]*)*")
 _LEGAL = frozenset({"inc.", "corp.", "co.", "ltd.", "plc.", "s.a.", "n.v.", "p.l.c.", "u.s."})
@@ -26,6 +26,9 @@ _LEADING = frozenset(  # capitalised only because they open a sentence: "To lead
 )
 _ADJECTIVE = ("-based", "-born", "-bred", "-raised", "-educated", "-trained")  # "Lagos-born"
 _PLACE_BEFORE = re.compile(r"\bin $")  # "a doctorate in Galway": one word after "in" is a place
+_CITY_AND_REGION = re.compile(  # "the Dayton, Ohio, trucking group": a place, not two firms
+    r"\b(?:the|in) ([A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=, [a-z])"
+)
 _PERSON_BEFORE = re.compile(  # "chief operating officer Dana Ilverton": a person, not a firm
     r"\b(?:officer|executive|president|chair(?:man|woman)?|director|ceo|cfo|coo|cto|cio|founder"
     r"|manager|coach|analyst|economist|strategist|counsel|secretary|minister|governor|mr|ms|mrs"
@@ -37,26 +40,37 @@ _CJK_SUFFIXES = (
     "新能源", "国家队", "俱乐部", "公司", "集团", "控股", "科技", "智能", "大学", "学院", "银行",
     "基金", "证券", "资本", "医药", "制药", "汽车", "电子", "光电", "精密", "机械", "地产", "物业",
     "物流", "食品", "能源", "数据", "国际", "保险", "足总", "总会", "协会", "软件", "传媒",
-    "生物", "航空", "电力", "通信", "工业局", "局", "资产", "网络", "电器", "重工",
+    "生物", "航空", "电力", "通信", "工业局", "局", "资产", "网络", "电器", "重工", "半导体",
 )  # fmt: skip
 _CJK_SUFFIX = re.compile("|".join(_CJK_SUFFIXES))
+_MAKER = r"(?:服务|制造|供应|运营|开发|提供|经销|零售)商"  # "算力服务商", "汽车制造商"
 _CJK_STOPS = re.compile(
     r".*(?:[^\u4e00-\u9fff]|[的在于从向为将已被由与和及对等是兼任前原并]|加盟|加入|出任|担任|离开|宣布|公告"
     r"|表示|聘任|委任|任命|转投|转任|转战|接任|离职|卸任|入职|旗下|大厂|巨头|龙头|厂|创办|创立|辞去|之|年|月|日|了|官|师|身份|器|平台|机构"
     r"|公司|企业|初创|老牌|知名|大型|中型|小型|新兴|传统|本土|头部"
-    r"|包括|包含|例如|加快|推动|帮助|带领|推进|促进|支持|助力|进入|收购|成为|带动|加强|参与)"
+    r"|包括|包含|例如|加快|推动|帮助|带领|推进|促进|支持|助力|进入|收购|成为|带动|加强|参与"
+    r"|协助|接近|转赴|转往|前往|回到|后|据|" + _MAKER + ")"  # "就任后协助研究院", "汽车制造商X"
 )
 _CJK_SUBJECT = re.compile(
-    r"^([\u4e00-\u9fff]{2,10}?)(?:\d{1,2}月)?\d{1,2}日|^(?:同日|当日|当天|此外|另外|与此同时)?[，,]?"
+    r"^([\u4e00-\u9fff]{2,16}?)(?:\([^()]{1,40}\))?(?:\d{1,2}月)?\d{1,2}日|^(?:同日|当日|当天|此外|另外|与此同时)?[，,]?"
     r"([\u4e00-\u9fff]{2,6}?)(?:同时|也|亦|则|还|今天"
     r"|今日|昨天|昨日|近日|日前|同日|当日|当天|稍后|随后|周[一二三四五六日天]|星期[一二三四五六日天])?"
     r"(?:宣布|公告|表示|官宣|由)"
 )
-_NOT_NAME = re.compile(
+_NOT_NAME = re.compile(  # also who speaks for a body without naming it: 主管机关, 校方, 学校
     r"官|长|主席|董事|总裁|经理|教练|主帅|职|部门|团队|顾问|负责人|合伙人|代理|消息|人士|报道"
+    r"|机关|当局|学校|校方|院方|官方"
 )
-_INDEFINITE = re.compile(r"(?:[一某多几两这那每各]家|某|[一某]所|[一某]间)$")  # "一家大型银行"
-_DESCRIBES = re.compile(r"[\u4e00-\u9fff]{0,4}(?:公司|企业|机构|平台|初创|车企|厂商)")
+_GENERIC_HEAD = re.compile(  # "上市公司", "创业公司", "股东银行": a kind of firm, not a name
+    r"上市|创业|新创|初创|股东|外资|外商|美商|日商|港资|中资|民营|国有|国营|家族|合资|竞争"
+)
+_INDEFINITE = re.compile(
+    r"(?:[一某多几两这那每各][家位名]|某|[一某]所|[一某]间)$"
+)  # "一家大型银行"
+_DESCRIBES = re.compile(
+    r"[\u4e00-\u9fff]{0,4}(?:公司|企业|机构|平台|初创|车企|厂商|" + _MAKER + r")[“「『\"]?"
+)
+_OPEN_QUOTES = frozenset('“「『"')
 _APPOSITION_HEAD = ("公司", "企业", "机构", "平台", "初创", "车企", "厂商")
 _GENERIC = re.compile(
     r"\b(?:the|its) (?:company|firm|bank|group|club|lender|carmaker|automaker|insurer|university"
@@ -90,7 +104,20 @@ def find_orgs(
         *_generic(folded),
     ]
     free = [s for s in spans if not any(a < s.end and s.start < b for a, b in taken)]
+    ends = {s.end for s in free if has_cjk(s.name)}
+    free = [s for s in free if not _is_gloss(text, s, ends)]
     return _without_descriptors(folded, _without_overlaps(free))
+
+
+def _is_gloss(text: str, span: OrgSpan, cjk_ends: set[int]) -> bool:
+    """ "芯澜半导体（Corelane Semi）": a Latin name in brackets glosses the Chinese name
+    found right before it; the item's own name is the one to report (``glosses`` links
+    the two). A gloss of a name not found ("…集团奎沃（Quorvale）") stays."""
+    return (
+        span.start - 1 in cjk_ends
+        and text[span.start - 1 : span.start] == "("
+        and text[span.end : span.end + 1] == ")"
+    )
 
 
 def person_words(text: str) -> frozenset[str]:
@@ -105,12 +132,14 @@ def person_words(text: str) -> frozenset[str]:
 
 
 def _latin(text: str) -> Iterable[OrgSpan]:
+    places = [hit.span(1) for hit in _CITY_AND_REGION.finditer(text)]
     for hit in _LATIN_SPAN.finditer(text):
         span = _trim_latin(hit.start(), hit.group())
         if (
             span is not None
             and not _PERSON_BEFORE.search(text, max(0, span.start - 40), span.start)
             and not _is_place(text, span)
+            and not any(a <= span.start < b for a, b in places)
         ):
             yield span
 
@@ -149,7 +178,11 @@ def _chinese(text: str, folded: str) -> Iterable[OrgSpan]:
     for hit in _CJK_SUFFIX.finditer(folded):
         begin = _cjk_begin(folded, hit.start())
         end = _cjk_suffix_end(folded, hit.end())
-        if hit.start() - begin >= 2 and not _is_indefinite(folded, begin, hit.start()):
+        if (
+            hit.start() - begin >= 2
+            and not _is_indefinite(folded, begin, hit.start())
+            and not _GENERIC_HEAD.fullmatch(folded, begin, hit.start())
+        ):
             yield OrgSpan(begin, end, text[begin:end])
     subject = _CJK_SUBJECT.match(folded)
     if subject:
@@ -161,16 +194,18 @@ def _chinese(text: str, folded: str) -> Iterable[OrgSpan]:
 
 
 def _cjk_begin(folded: str, suffix_start: int) -> int:
+    """A name holds at most six characters before its suffix, and starts after the last
+    stop word; the stop may begin before the window ("芯片制造商岭澈电子" is 岭澈电子)."""
     window_start = max(0, suffix_start - 6)
-    stop = _CJK_STOPS.match(folded, window_start, suffix_start)
-    return stop.end() if stop else window_start
+    stop = _CJK_STOPS.match(folded, max(0, window_start - 3), suffix_start)
+    return max(stop.end(), window_start) if stop else window_start
 
 
 def _is_indefinite(folded: str, begin: int, suffix_start: int) -> bool:
     """ "一家大型银行", "某科技公司": a description, not a name."""
     head = [
         at + 1
-        for at in (folded.find(c, begin, begin + 2) for c in "某家")
+        for at in (folded.find(c, begin, begin + 2) for c in "某家位名")
         if 0 <= at < suffix_start
     ]
     return bool(_INDEFINITE.search(folded, max(0, begin - 2), max([begin, *head])))
@@ -220,5 +255,12 @@ def _without_descriptors(folded: str, spans: list[OrgSpan]) -> list[OrgSpan]:
         s
         for s in spans
         if not any(_DESCRIBES.fullmatch(folded, s.end, at) for at in starts)
-        and not (s.end in starts and (s.name or s.word).endswith(_APPOSITION_HEAD))
+        and not (
+            _opens_name(folded, s.end, starts) and (s.name or s.word).endswith(_APPOSITION_HEAD)
+        )
     ]
+
+
+def _opens_name(folded: str, end: int, starts: Sequence[int]) -> bool:
+    """A name starts right at ``end``, or after an opening quote ("新公司“橙舟科技”")."""
+    return end in starts or (folded[end : end + 1] in _OPEN_QUOTES and end + 1 in starts)

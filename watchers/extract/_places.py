@@ -116,6 +116,13 @@ def canonical_org(
         return None
     spellings = [org, *(latin for cjk, latin in pairs if fold(cjk).endswith(fold(org)))]
     for role in person.roles:
-        if any(is_same_place(role.org, name) for name in spellings):
+        if any(is_same_place(role.org, name) for name in spellings) or _is_unit_of(org, role):
             return role.org
     return max((n for n in [*history, org] if is_same_place(n, org)), key=len, default=org)
+
+
+def _is_unit_of(org: str, role: KnownRole) -> bool:
+    """ "化学学院" when the records hold "化学学院副院长" at a university: a unit the
+    records name inside a title is part of the role's organisation."""
+    name = fold(org)
+    return has_cjk(name) and len(name) >= 3 and name in fold(role.title or "")
