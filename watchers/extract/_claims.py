@@ -83,10 +83,30 @@ def _claims(
         org, after = _org(text, folded, trigger, owner, (region[0], reach), orgs)
         if not after:
             org, after = chained_object(text, folded, trigger, triggers, orgs, org)
+        if not after and _is_purpose_of_leaving(folded, trigger, triggers, orgs):
+            continue
         title = _title(folded, trigger, owner, region, titles)
         label = _label(people, owner, titles)
         claims.append(Claim(owner.person, trigger.move, org, after, title, trigger, label))
     return claims
+
+
+_TO_BEFORE = re.compile(r"\bto $")
+_LEAVE_WORD = re.compile(r"^(?:leav(?:e|es|ing)|left|quit(?:s|ting)?|depart(?:s|ed|ing)?)$")
+
+
+def _is_purpose_of_leaving(
+    folded: str, trigger: Trigger, triggers: Sequence[Trigger], orgs: Sequence[OrgSpan]
+) -> bool:
+    """ "will leave Tidewell Freight to become chief executive of the harbour board": a
+    post taken by leaving a named place is elsewhere, never at the place left."""
+    if trigger.move is not Move.appoint or not _TO_BEFORE.search(folded, 0, trigger.start):
+        return False
+    return any(
+        _LEAVE_WORD.match(folded[t.start : t.end]) and first_after(orgs, t.end, trigger.start, 60)
+        for t in triggers
+        if t.end <= trigger.start
+    )
 
 
 def _label(
@@ -163,6 +183,9 @@ def _title(
         mark = _CLAUSE_MARK.search(folded, trigger.end, end)
         end = mark.start() if mark else end
     after = [t for t in titles if max(trigger.end, owner.end) <= t.start < end]
+    if after and trigger.end <= owner.start:  # "elevated Y, its general counsel, to COO"
+        role = _AS.search(folded, owner.end, end)
+        after = [t for t in after if role and t.start >= role.end()] or after
     if after:
         return after[0].title
     by = _BY.search(folded, max(0, owner.start - 14), owner.start)

@@ -15,7 +15,7 @@ _PASSIVE = re.compile(r"(?:\b(?:was|were|been|be|is|are|being)|被|获)\s*$")
 TRANSITIVE = re.compile(
     r"^(?:named|names|appoint(?:s|ed)?|(?:re)?hire[sd]?|hiring|poach(?:es|ed)|tap(?:s|ped)|picks|"
     r"picked|elect(?:s|ed)|recruit(?:s|ed)?|lure[sd]?|brings? back|brought back|promot\w+|任命|聘任|"
-    r"聘请|聘为|委任|延揽|提拔|补选|选出)$"
+    r"聘请|聘为|委任|延揽|提拔|补选|选出|推选|推举)$"
 )
 _RELATIVE = re.compile(r"^的[^,;，；。]{0,8}$")
 _REMOVAL = re.compile(r"^(?:免去|罢免|撤换|解除)$")  # "董事会免去Y…职务": Y is removed
@@ -25,7 +25,7 @@ _OBJECT = re.compile(
 )
 _CJK_OBJECT = re.compile(r"[^,;，；。、]{2,14}?为")  # "聘任副总经理Y为…": Y is the object
 _LISTING = re.compile(r"包括|包含|其中|\bincluding\b|\bamong them\b|\bsuch as\b")
-_BY_OTHER = re.compile(r"由[^,;，；。]{1,10}$")
+_BY_OTHER = re.compile(r"由[^,;，；。]{1,16}$")  # "…，由一群从海外返国的科学家创立"
 
 
 def owners(

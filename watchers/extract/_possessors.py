@@ -18,7 +18,9 @@ from watchers.extract._people import PersonSpan
 _POSSESSIVE = re.compile(  # "X's post", "解除X的职务": the post is X's own
     r"['’]s\b(?! (?:\w+ )?(?:role|post|position|job|duties|seat)\b)|的(?![^，。；,;]{0,6}职[务位])"
 )
-_SUBJECT_GAP = re.compile(r"(?:,? who\b|, \d{2},)?[^,;:，；：]{0,24}|['’]s[^;:，；：]{0,60}")
+_SUBJECT_GAP = re.compile(  # ", Ivo Brennick, retired": an apposition closes with a comma
+    r"(?:,? who\b|, \d{2},|,)?[^,;:，；：]{0,24}|['’]s[^;:，；：]{0,60}"
+)
 _REPORT = re.compile(
     r"\b(?:reports?|rumou?rs?|speculation|claims?|story)\b|传闻|传言|消息|报道|报导|臆测|说法"
 )
