@@ -13,8 +13,8 @@ from datetime import datetime
 from watchers.extract._asides import aside_ranges, label_ranges
 from watchers.extract._claims import sentence_claims, visible_orgs
 from watchers.extract._drafts import Draft, finish
-from watchers.extract._lexicon import find_triggers
-from watchers.extract._modality import Modality, is_negated, sentence_modality
+from watchers.extract._lexicon import NEW_PLACE, find_triggers
+from watchers.extract._modality import Modality, is_negated, is_time_reference, sentence_modality
 from watchers.extract._objects import cjk_investees
 from watchers.extract._orgs import OrgSpan, find_orgs, person_words
 from watchers.extract._people import PersonSpan, locate_people
@@ -139,7 +139,9 @@ def _drafts(
     triggers = [
         t
         for t in find_triggers(masked)
-        if not is_negated(masked, t.start, t.end) and not is_quoted_hearsay(t.start, quotes, starts)
+        if not is_negated(masked, t.start, t.end)
+        and not is_quoted_hearsay(t.start, quotes, starts)
+        and not (t.move in NEW_PLACE and is_time_reference(masked, t.end))
     ]
     cuts = [p.end for p in people] + [t.end for t in triggers]
     titles = find_titles(sentence.text, folded, cuts)

@@ -20,7 +20,7 @@ _DENIAL = re.compile(
 _HYPOTHETICAL = re.compile(
     r"(?:^|\W)if\b|\bunless\b|\bwhether\b|\bcould\b|\bmight\b|\bwould (?:probably|likely|have to)"
     r"|\bshould\b|\bwould (?:like|prefer|rather)\b"
-    r"|如果|假如|倘若|一旦|若(?!干)|会考虑|应该|应当|是否"
+    r"|如果|假如|倘若|一旦|若(?!干)|会考虑|应该|应当|是否|会否|能否|可否"
     r"|\b(?:departure|exit|resignation|retirement|appointment|arrival|hiring|loss)\b"
     r"[^.;,]{0,24}?\bwould\b"  # "X's departure would be a blow": a supposition
 )
@@ -36,11 +36,12 @@ _NEGATION = re.compile(
     r"|(?:打算|有意|想要|邀请[\u3007\u4e00-\u9fff]{0,4})$|\binvited (?:him|her|them) to $"
 )
 _DESCRIPTOR = re.compile(
-    r"曾(?:经)?[\u4e00-\u9fff]{0,2}$|(?:此前|先前|早前|过去|之前)[^，,。；;]{0,10}$"
+    r"曾(?:经)?(?:在[^，,。；;]{1,12})?[\u4e00-\u9fff]{0,2}$|(?:此前|先前|早前|过去|之前)[^，,。；;]{0,10}$"
     r"|自[^，,。；;]{1,12}(?:起|以来)$|(?:目前|现时|一直|长期)$"  # a tenure, not a move
     r"|\bonce $|\bpreviously $|\bformerly $|\bbefore $"
 )
 _BACKGROUND_AFTER = re.compile(r"[^，。；,;]{0,8}?(?:之前|以前|(?<!同)时(?!间)|的时候)")
+_TIME_AFTER = re.compile(r"(?:之|以)?后")
 _PREPOSITION = re.compile(r"\b(?:on|of|about|for|in|at|after|before) $")
 _NOMINAL = re.compile(r"的$|\b(?:his|her|their|its)\s$")
 
@@ -64,3 +65,9 @@ def is_negated(folded: str, trigger_start: int, trigger_end: int) -> bool:
     if folded.endswith("ing", trigger_start, trigger_end) and _PREPOSITION.search(before):
         return True  # "focused on hiring": a noun
     return _NEGATION.search(before) is not None
+
+
+def is_time_reference(folded: str, trigger_end: int) -> bool:
+    """ "上任后的第一件事", "就任后协助…": taking a post told as the time of something
+    else. A departure stays a move ("闻若川离开后留下的空缺" says the person left)."""
+    return _TIME_AFTER.match(folded, trigger_end) is not None
