@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 
 from watchers.extract._lexicon import Move
 from watchers.extract._places import current_role_at, is_same_place
-from watchers.models import MoveKind, Person, PersonnelEvent, When
-from watchers.text import org_key, same_org
+from watchers.models import KnownRole, MoveKind, Person, PersonnelEvent, When
+from watchers.text import fold, org_key, same_org
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ def finish(drafts: Sequence[Draft], people: Sequence[Person], url: str) -> list[
     """Merge a departure with a new title at the same place, drop what others explain."""
     kept = _take_over_posts(list(drafts), people)
     kept = _merge_stays(_drop_guessed_joins(kept), people)
-    kept = [d for d in kept if d.move is not Move.stay and d.org]
+    kept = [d for d in kept if d.move is not Move.stay and d.org and not _is_guessed(d)]
     kept = _drop_guessed_departures(kept)
     kept = _one_spelling(kept)
     events = [_event(d, people[d.person], url) for d in sorted(kept, key=lambda d: d.order)]
@@ -92,6 +92,12 @@ def _continues(leave: Draft, other: Draft) -> bool:
     )
 
 
+def _is_guessed(draft: Draft) -> bool:
+    """ "前X总经理Y创办独立游戏工作室": a founding names what is founded; the records'
+    employer or the item's last name is not it."""
+    return draft.move is Move.found and draft.guessed
+
+
 def _drop_guessed_departures(drafts: list[Draft]) -> list[Draft]:
     """ "A succeeds B" says B left only when the item says nothing else about B."""
     said = {d.person for d in drafts if d.move is not Move.replace}
@@ -135,12 +141,18 @@ _KINDS = {
 
 
 def _kind(draft: Draft, person: Person) -> MoveKind:
-    """An appointment where the person already works is a new title, not a new employer."""
+    """An appointment where the person already works is a new title, not a new employer;
+    to the very post on record ("因其出任港衡保险行政总裁"), it is the join the records hold."""
     if draft.move in _KINDS:
         return _KINDS[draft.move]
-    if draft.when is When.recent and current_role_at(person, draft.org) is not None:
+    held = current_role_at(person, draft.org)
+    if draft.when is When.recent and held is not None and not _is_post_on_record(held, draft):
         return MoveKind.role_changed
     return MoveKind.joined
+
+
+def _is_post_on_record(role: KnownRole, draft: Draft) -> bool:
+    return bool(role.title and draft.title) and fold(role.title or "") == fold(draft.title or "")
 
 
 def _unique(events: list[PersonnelEvent]) -> list[PersonnelEvent]:
