@@ -22,7 +22,7 @@ def diff_roles(
     for group in _groups(events):
         event = _best(group)
         roles = known.get(event.person_id, ())
-        if _is_background(event, roles, moved_on) or _is_held(event, roles):
+        if _is_background(event, roles, moved_on) or _is_held(event, roles, events):
             continue
         changes.append(_change(event, group, roles))
     return changes
@@ -31,13 +31,24 @@ def diff_roles(
 def _moved_on(
     events: Sequence[PersonnelEvent], known: Mapping[int, Sequence[KnownRole]]
 ) -> set[int]:
-    """People the item says left a role the records hold as current."""
+    """People the item says left a role the records hold as current (and did not come back
+    to it): the item's history elsewhere is then news to the records."""
     return {
         e.person_id
         for e in events
         if e.kind is MoveKind.left
+        and not _came_back(e, events)
         and any(r.current and same_org(r.org, e.org) for r in known.get(e.person_id, ()))
     }
+
+
+def _came_back(left: PersonnelEvent, events: Sequence[PersonnelEvent]) -> bool:
+    """ "她2013年离开，2016年回来": a past departure followed by a return to the same place."""
+    later = events[events.index(left) + 1 :] if left in events else []
+    return any(
+        e.person_id == left.person_id and e.kind is MoveKind.joined and same_org(e.org, left.org)
+        for e in later
+    )
 
 
 def _is_background(event: PersonnelEvent, roles: Sequence[KnownRole], moved_on: set[int]) -> bool:
@@ -72,14 +83,16 @@ def _best(group: Sequence[PersonnelEvent]) -> PersonnelEvent:
     return max(group, key=lambda e: (not e.is_rumour, e.when is not When.past, e.confidence))
 
 
-def _is_held(event: PersonnelEvent, roles: Sequence[KnownRole]) -> bool:
+def _is_held(
+    event: PersonnelEvent, roles: Sequence[KnownRole], events: Sequence[PersonnelEvent]
+) -> bool:
     there = [role for role in roles if same_org(role.org, event.org)]
     current = [role for role in there if role.current]
     history = event.when is When.past
     if event.kind is MoveKind.joined:
         return bool(current) or (history and bool(there))
     if event.kind is MoveKind.left:  # only a current role on record can be left
-        return not current
+        return not current or (history and _came_back(event, events))
     if event.kind is MoveKind.founded:
         return bool(there)
     return (history and bool(there)) or any(_same_title(r, event.title) for r in current)

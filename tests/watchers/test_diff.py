@@ -117,6 +117,16 @@ J, L, F, R = MoveKind.joined, MoveKind.left, MoveKind.founded, MoveKind.role_cha
             id="past-founding-after-leaving-the-current-role",
         ),
         pytest.param(
+            [
+                event(L, "Tallis", when=When.past),
+                event(J, "Gantry Mills", when=When.past),
+                event(J, "Tallis", title="CFO", when=When.past),
+            ],
+            [role("Tallis", "CFO")],
+            [],
+            id="left-and-came-back-is-history",
+        ),
+        pytest.param(
             [event(R, "霓岭控股", title="财务总监")],
             [role("霓岭控股", "集团财务总监")],
             [],
