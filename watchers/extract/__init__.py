@@ -13,10 +13,17 @@ from datetime import datetime
 from watchers.extract._asides import aside_ranges, label_ranges
 from watchers.extract._claims import sentence_claims, visible_orgs
 from watchers.extract._drafts import Draft, finish
-from watchers.extract._lexicon import NEW_PLACE, find_triggers
-from watchers.extract._modality import Modality, is_negated, is_time_reference, sentence_modality
+from watchers.extract._latin_names import person_words
+from watchers.extract._lexicon import NEW_PLACE, Move, find_triggers
+from watchers.extract._modality import (
+    Modality,
+    is_modifier,
+    is_negated,
+    is_time_reference,
+    sentence_modality,
+)
 from watchers.extract._objects import cjk_investees
-from watchers.extract._orgs import OrgSpan, find_orgs, person_words
+from watchers.extract._orgs import OrgSpan, find_orgs
 from watchers.extract._people import PersonSpan, locate_people
 from watchers.extract._places import glosses
 from watchers.extract._possessors import (
@@ -50,7 +57,7 @@ def extract_events(mention: Mention, *, now: datetime) -> list[PersonnelEvent]:
         reading.original = text
     reading.topic = named[0].person if named else None
     reading.glosses = glosses(text)
-    reading.surnames = person_words(text)
+    reading.surnames = person_words(text) | _name_words(mention.people)
     reading.strangers = tuple(
         s
         for s in stranger_spans(text, folded)
@@ -86,6 +93,12 @@ def _aligned_fold(text: str) -> str:
     if len(folded) == len(text):
         return folded
     return "".join(f if len(f := fold(ch)) == 1 else ch.lower() for ch in text)
+
+
+def _name_words(people: Sequence[Person]) -> frozenset[str]:
+    """ "Idris will sit with a problem …": one word of a watched Latin name is that person."""
+    names = (name for person in people for name in (person.name, *person.aliases))
+    return frozenset(word for name in names if name.isascii() for word in name.split(" "))
 
 
 def _known_orgs(people: Sequence[Person]) -> tuple[str, ...]:
@@ -142,6 +155,7 @@ def _drafts(
         if not is_negated(masked, t.start, t.end)
         and not is_quoted_hearsay(t.start, quotes, starts)
         and not (t.move in NEW_PLACE and is_time_reference(masked, t.end))
+        and not (t.move is not Move.found and is_modifier(masked, t.end))
     ]
     cuts = [p.end for p in people] + [t.end for t in triggers]
     titles = find_titles(sentence.text, folded, cuts)

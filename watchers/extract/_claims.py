@@ -92,6 +92,9 @@ def _claims(
 
 
 _TO_BEFORE = re.compile(r"\bto $")
+_TO_BOARD = re.compile(
+    r"[^.;]{0,60}?\bto (?:the |its |their |his |her )?(?:[\w'’-]+ ){0,4}?board\b"
+)
 _LEAVE_WORD = re.compile(r"^(?:leav(?:e|es|ing)|left|quit(?:s|ting)?|depart(?:s|ed|ing)?)$")
 
 
@@ -135,6 +138,8 @@ def _is_bare_naming(
 ) -> bool:
     """ "The complaint names X as defendants": a naming verb with no title to be named to."""
     if trigger.end > owner.start or not TRANSITIVE.match(folded[trigger.start : trigger.end]):
+        return False
+    if _TO_BOARD.match(folded, owner.end):  # a board seat is a post: "to its board"
         return False
     role = _AS.search(folded, owner.end, region[1])
     start = role.end() if role else owner.end

@@ -32,13 +32,31 @@ class Draft:
 
 def finish(drafts: Sequence[Draft], people: Sequence[Person], url: str) -> list[PersonnelEvent]:
     """Merge a departure with a new title at the same place, drop what others explain."""
-    kept = _take_over_posts(list(drafts), people)
+    kept = _take_over_posts(_body_over_headline(drafts), people)
     kept = _merge_stays(_drop_guessed_joins(kept), people)
     kept = [d for d in kept if d.move is not Move.stay and d.org and not _is_guessed(d)]
     kept = _drop_guessed_departures(kept)
     kept = _one_spelling(kept)
     events = [_event(d, people[d.person], url) for d in sorted(kept, key=lambda d: d.order)]
     return _unique(events)
+
+
+def _body_over_headline(drafts: Sequence[Draft]) -> list[Draft]:
+    """ "…出走潮声数字", "创办氢能公司": a headline's short description yields to the body's
+    account of the same person's same kind of move at a place it names otherwise."""
+    body = [d for d in drafts if d.sentence > 0 and d.org and not d.guessed]
+    return [
+        d
+        for d in drafts
+        if d.sentence > 0
+        or not any(
+            b.person == d.person
+            and b.move is d.move
+            and b.when is d.when
+            and not is_same_place(b.org, d.org)
+            for b in body
+        )
+    ]
 
 
 def _merge_stays(drafts: list[Draft], people: Sequence[Person]) -> list[Draft]:

@@ -57,7 +57,7 @@ _ENGLISH: tuple[tuple[Move, bool, str], ...] = (
     (Move.leave, True, r"leav(?:e|es|ing)|left|quit(?:s|ting)?|exit(?:s|ed|ing)?|depart(?:s|ed|ing)?"),
     (Move.leave, True, (r"resign(?:s|ed|ing)?|step(?:s|ped|ping)? (?:down|aside)|retir(?:e|es|ed|ing)"
      r"|ous(?:t|ts|ted)|fired|dismissed|sacked|removed|pushed out|forced out|let go")),
-    (Move.found, True, (r"co-?found(?:s|ed)|founded|founds|set(?:s|ting)? up|"
+    (Move.found, True, (r"co-?found(?:s|ed)|founded|founds|to (?:co-?)?found|set(?:s|ting)? up|"
      r"(?:launch(?:es|ed|ing)?|start(?:s|ed|ing)?) (?:a|an|his|her|their) (?:own )?"
      r"(?:[\w-]+ ){0,3}?(?:company|firm|fund|startup|start-up|venture)")),
     (Move.stay, False, (r"remain(?:s|ing)? (?:as|on|with the (?:company|firm|group))|stay(?:s|ing)? on at|stay(?:s|ing)? (?:on )?as|keep(?:s|ing)? "
@@ -68,14 +68,15 @@ _CHINESE: tuple[tuple[Move, bool, str], ...] = (
     (Move.leave, True, (r"辞任|不再(?:在[\u4e00-\u9fff]{1,8}?)?(?:担任|任职)|辞去|卸任|卸下|离开|出走|免去|撤换|罢免"
      r"|解除(?=[^，。；]{0,16}职务)"
      r"|不(?:会|再)?(?:在[\u4e00-\u9fff]{1,10}?)?(?:寻求|争取)连任")),
-    (Move.leave, False, r"请辞|辞职|离职|退休|退任|免职|解职|撤职|离任|下台|离队|被解雇|辞退|(?:提交|递交|呈交)辞呈"),
+    (Move.leave, False, (r"请辞|辞职|离职|退休|退任|免职|解职|撤职|离任|下台|离队|被解雇|辞退|(?:提交|递交|呈交)辞呈"
+     r"|解除(?:合同|合约)|终止合同|解约")),
     (Move.stay, False, (r"继续担任|继续兼任|仍担任|仍将担任|专任|留任|续任|继续(?:为[\u4e00-\u9fff]{1,4})?服务"
      r"|(?:将|会)?(?:专注于|专注|负责)公司")),
     (Move.promote, False, r"升任|晋升|擢升|提拔|调任|改任|回到系上|回到学校"),
-    (Move.found, True, r"(?:联合|共同)?(?:创办|创立|创建)(?!人|者|以来|之初|初期|至今)"),
+    (Move.found, True, r"(?:联合|共同)?(?:创办|创立|创建)(?!人|者|以来|之初|初期|至今)|(?:联合|共同)成立"),
     (Move.appoint, True, (r"跳槽(?:至|到)?|加盟|加入|出任|担任|接任|接掌|接棒|转投|转任|转战|转赴|转往|聘任|聘请|聘为|委任"
      r"|任命|就任|履新|上任|回锅|回归|延揽|挖走|入职|当选|选出|补选|推选|推举|代行"
-     r"|临时负责|暂时负责|暂代|代理(?=[,;，；。]|$)")),
+     r"|临时负责|暂时负责|暂代|代理(?=[,;，；。]|$)|(?<![为任命])署理(?=[\u4e00-\u9fff])")),
     (Move.appoint, False, r"接替|取代|(?:成为|被定为|确定为|被选为)[^，。；,;]{0,10}?(?:接班人|继任者|继任人)"),
 )  # fmt: skip
 

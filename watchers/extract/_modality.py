@@ -27,21 +27,27 @@ _HYPOTHETICAL = re.compile(
 _RUMOUR = re.compile(
     r"\breportedly\b|\bin (?:advanced |early |final )?talks\b|people familiar|sources? (?:said|say)"
     r"|according to (?:\w+ )?(?:people|sources|persons)|\bis said to\b|\brumou?r|据传|传出|据悉"
-    r"|消息人士|知情人士|传闻|洽谈|有望|^传|可能|或将|\bspeculation\b|不评论|不予置评"
+    r"|消息人士|知情人士|传闻|洽谈|有望|^传|可能|或将|\bspeculation\b|不评论|不予置评|流传"
     r"|自媒体|网传|有消息称|媒体报[道导]|盛传|风传|传言|\bis tipped to\b"
 )
 _NEGATION = re.compile(
     r"(?:\bno (?:plans?|intention)\b|\bnot\b|\bnever\b|n't\b)[^.;,]{0,14}$"
     r"|(?:没有|并无|不会|无意|不打算|不参与|未|不(?![再仅但]))[\u4e00-\u9fff]{0,5}$"
     r"|(?:打算|有意|想要|邀请[\u3007\u4e00-\u9fff]{0,4})$|\binvited (?:him|her|them) to $"
+    r"|\b(?:thinking|thought|talk(?:ed|ing)?) (?:of|about) $|\bconsider(?:s|ed|ing)? $"  # an intention
 )
 _DESCRIPTOR = re.compile(
-    r"曾(?:经)?(?:在[^，,。；;]{1,12})?[\u4e00-\u9fff]{0,2}$|(?:此前|先前|早前|过去|之前)[^，,。；;]{0,10}$"
+    r"曾(?:经)?(?:在[^，,。；;]{1,12})?[\u4e00-\u9fff]{0,2}$|(?:此前|先前|早前|过去|之前|早年)[^，,。；;]{0,10}$"
     r"|自[^，,。；;]{1,12}(?:起|以来)$|(?:目前|现时|一直|长期)$"  # a tenure, not a move
     r"|\bonce $|\bpreviously $|\bformerly $|\bbefore $"
+    r"|\b(?:first|only|youngest|oldest|second|last)\s+(?:[\w-]+\s+){0,3}(?:to )?$"  # "first woman to lead"
 )
-_BACKGROUND_AFTER = re.compile(r"[^，。；,;]{0,8}?(?:之前|以前|(?<!同)时(?!间)|的时候)")
-_TIME_AFTER = re.compile(r"(?:之|以)?后")
+_BACKGROUND_AFTER = re.compile(
+    r"[^，。；,;]{0,8}?(?:之前|以前|(?<![同临及准按暂])时(?!间)|的时候|期间)"
+)
+_MODIFIER_AFTER = re.compile(r"的(?!\u3007)")  # "回归的消息", "退休的大学教授": a modifier
+_TIME_AFTER = re.compile(r"(?:之|以)?后(?!者)")
+_POST_THEN = re.compile(r"[^，。；,;的]{1,6}?(?:之|以)?后(?!者)")  # "转任董事长后将专注于…"
 _PREPOSITION = re.compile(r"\b(?:on|of|about|for|in|at|after|before) $")
 _NOMINAL = re.compile(r"的$|\b(?:his|her|their|its)\s$")
 
@@ -67,7 +73,17 @@ def is_negated(folded: str, trigger_start: int, trigger_end: int) -> bool:
     return _NEGATION.search(before) is not None
 
 
+def is_modifier(folded: str, trigger_end: int) -> bool:
+    """ "回归的消息", "退休的大学教授", "新加入的成员": a move word qualifying a noun describes,
+    it does not report. "…卸任的〇〇" (masked name) still names who moved; a founding
+    keeps its founder ("他创办的X") and is not asked."""
+    return _MODIFIER_AFTER.match(folded, trigger_end) is not None
+
+
 def is_time_reference(folded: str, trigger_end: int) -> bool:
-    """ "上任后的第一件事", "就任后协助…": taking a post told as the time of something
-    else. A departure stays a move ("闻若川离开后留下的空缺" says the person left)."""
-    return _TIME_AFTER.match(folded, trigger_end) is not None
+    """ "上任后的第一件事", "就任后协助…", "转任董事长后将…": taking a post told as the time of
+    something else. A departure stays a move ("闻若川离开后留下的空缺" says the person left)."""
+    if _TIME_AFTER.match(folded, trigger_end):
+        return True
+    takes_post = folded.endswith("任", 0, trigger_end)  # a post, not a place, before 后
+    return takes_post and _POST_THEN.match(folded, trigger_end) is not None

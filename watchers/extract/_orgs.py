@@ -6,37 +6,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from watchers.extract._latin_names import latin_names
 from watchers.text import fold, has_cjk
 
-_LATIN_SPAN = re.compile(r"(?<![\w&])[A-Z][\w&.'’-]*(?:(?: of| &| for| de)? [A-Z0-9][\w&.'’-]*)*")
-_LEGAL = frozenset({"inc.", "corp.", "co.", "ltd.", "plc.", "s.a.", "n.v.", "p.l.c.", "u.s."})
-_STOP_WORDS = frozenset(
-    """the a an in on at but and separately also if he she it its his her they their after
-    before when while as former new mr ms mrs dr monday tuesday wednesday thursday friday
-    saturday sunday january february march april may june july august september october
-    november december jan feb mar apr jun jul aug sep sept oct nov dec chief executive
-    officer president chairman chair vice director head ceo cfo coo cto cio cmo provost
-    assistant coach manager interim acting co-president co-ceo independent board deputy
-    general senior managing partner operating financial technology counsel founder
-    co-founder analyst q&a who what why how this that these those one two three under
-    according some many last next""".split()  # noqa: SIM905 - a word list reads best as prose
-)
-_LEADING = frozenset(  # capitalised only because they open a sentence: "To lead the effort, …"
-    "to for with from by during since despite asked like unlike among over".split()  # noqa: SIM905
-)
-_ADJECTIVE = ("-based", "-born", "-bred", "-raised", "-educated", "-trained")  # "Lagos-born"
-_PLACE_BEFORE = re.compile(r"\bin $")  # "a doctorate in Galway": one word after "in" is a place
-_CITY_AND_REGION = re.compile(  # "the Dayton, Ohio, trucking group": a place, not two firms
-    r"\b(?:the|in) ([A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=, [a-z])"
-)
-_PERSON_BEFORE = re.compile(  # "chief operating officer Dana Ilverton": a person, not a firm
-    r"\b(?:officer|executive|president|chair(?:man|woman)?|director|ceo|cfo|coo|cto|cio|founder"
-    r"|manager|coach|analyst|economist|strategist|counsel|secretary|minister|governor|mr|ms|mrs"
-    r"|dr|prof|professor|spokesman|spokeswoman|spokesperson)\.? $",
-    re.IGNORECASE,
-)
 _CJK_SUFFIXES = (
-    "股份有限公司", "有限公司", "商业银行", "交易所", "研究院", "研究所", "实验室", "基金会", "设计院",
+    "股份有限公司", "有限公司", "商业银行", "资产管理", "(?<![签部公署为])署(?![长理])", "交易所", "研究院", "研究所", "医院", "实验室", "基金会", "设计院",
     "新能源", "国家队", "俱乐部", "公司", "集团", "控股", "科技", "智能", "大学", "学院", "银行",
     "基金", "证券", "资本", "医药", "制药", "汽车", "电子", "光电", "精密", "机械", "地产", "物业",
     "物流", "食品", "能源", "数据", "国际", "保险", "足总", "总会", "协会", "软件", "传媒",
@@ -49,17 +23,20 @@ _CJK_STOPS = re.compile(
     r"|表示|聘任|委任|任命|转投|转任|转战|接任|离职|卸任|入职|旗下|大厂|巨头|龙头|厂|创办|创立|辞去|之|年|月|日|了|官|师|身份|器|平台|机构"
     r"|公司|企业|初创|老牌|知名|大型|中型|小型|新兴|传统|本土|头部"
     r"|包括|包含|例如|加快|推动|帮助|带领|推进|促进|支持|助力|进入|收购|成为|带动|加强|参与"
-    r"|协助|接近|转赴|转往|前往|回到|后|据|" + _MAKER + ")"  # "就任后协助研究院", "汽车制造商X"
+    r"|协助|接近|转赴|转往|前往|回到|后|据|成立|设立|组建|政府|"
+    + _MAKER
+    + ")"  # "就任后协助研究院", "汽车制造商X"
 )
 _CJK_SUBJECT = re.compile(
-    r"^([\u4e00-\u9fff]{2,16}?)(?:\([^()]{1,40}\))?(?:\d{1,2}月)?\d{1,2}日|^(?:同日|当日|当天|此外|另外|与此同时)?[，,]?"
+    r"^([\u4e00-\u9fff]{2,16}?)(?:(?:\([^()]{1,40}\))?(?:\d{1,2}月)?\d{1,2}日"
+    r"|(?:\d{1,2}月)?(?=董事[会局]|股东大?会))|^(?:同日|当日|当天|此外|另外|与此同时)?[，,]?"
     r"([\u4e00-\u9fff]{2,6}?)(?:同时|也|亦|则|还|今天"
     r"|今日|昨天|昨日|近日|日前|同日|当日|当天|稍后|随后|周[一二三四五六日天]|星期[一二三四五六日天])?"
     r"(?:宣布|公告|表示|官宣|由)"
 )
 _NOT_NAME = re.compile(  # also who speaks for a body without naming it: 主管机关, 校方, 学校
     r"官|长|主席|董事|总裁|经理|教练|主帅|职|部门|团队|顾问|负责人|合伙人|代理|消息|人士|报道"
-    r"|机关|当局|学校|校方|院方|官方"
+    r"|机关|当局|学校|校方|院方|官方|同一|份"
 )
 _GENERIC_HEAD = re.compile(  # "上市公司", "创业公司", "股东银行": a kind of firm, not a name
     r"上市|创业|新创|初创|股东|外资|外商|美商|日商|港资|中资|民营|国有|国营|家族|合资|竞争"
@@ -68,13 +45,16 @@ _INDEFINITE = re.compile(
     r"(?:[一某多几两这那每各][家位名]|某|[一某]所|[一某]间)$"
 )  # "一家大型银行"
 _DESCRIBES = re.compile(
-    r"[\u4e00-\u9fff]{0,4}(?:公司|企业|机构|平台|初创|车企|厂商|" + _MAKER + r")[“「『\"]?"
+    r"[\u4e00-\u9fff]{0,4}(?:公司|企业|机构|平台|初创|车企|厂商|基金|" + _MAKER + r")[“「『\"]?"
 )
 _OPEN_QUOTES = frozenset('“「『"')
+_CLOSE_QUOTES = frozenset('”」』"')  # "「映画台」(Reelbox)": the quoted name is the one to report
 _APPOSITION_HEAD = ("公司", "企业", "机构", "平台", "初创", "车企", "厂商")
 _GENERIC = re.compile(
     r"\b(?:the|its) (?:company|firm|bank|group|club|lender|carmaker|automaker|insurer|university"
-    r"|school|operator|retailer|chain|custody bank|startup|business|team)\b|\bits\b"
+    r"|school|operator|retailer|chain|custody bank|startup|business|team|trust|agency|authority"
+    r"|hospital|institute|federation|foundation|charity|fund|council|ministry)\b"
+    r"|(?<!, )\bits\b"  # ", its medical director,": an apposition labels the person
     r"|该公司|该集团|该行|本行|该学院|该校|该基金|该机构|后者|本公司|公司|集团|球队"
 )
 
@@ -110,68 +90,22 @@ def find_orgs(
 
 
 def _is_gloss(text: str, span: OrgSpan, cjk_ends: set[int]) -> bool:
-    """ "芯澜半导体（Corelane Semi）": a Latin name in brackets glosses the Chinese name
-    found right before it; the item's own name is the one to report (``glosses`` links
+    """ "芯澜半导体（Corelane Semi）", "「映画台」(Reelbox)": a Latin name in brackets glosses
+    the Chinese name found (or quoted) right before it; the item's own name is the one to report (``glosses`` links
     the two). A gloss of a name not found ("…集团奎沃（Quorvale）") stays."""
+    after_name = (
+        span.start - 1 in cjk_ends or text[span.start - 2 : span.start - 1] in _CLOSE_QUOTES
+    )
     return (
-        span.start - 1 in cjk_ends
+        after_name
         and text[span.start - 1 : span.start] == "("
         and text[span.end : span.end + 1] == ")"
     )
 
 
-def person_words(text: str) -> frozenset[str]:
-    """Last words of names written after a person's title ("President Jo Ambler", "Mr.
-    Ambler"): a one-word span equal to one of them is that person, not an organisation."""
-    spans = (_trim_latin(hit.start(), hit.group()) for hit in _LATIN_SPAN.finditer(text))
-    return frozenset(
-        span.name.split(" ")[-1]
-        for span in spans
-        if span is not None and _PERSON_BEFORE.search(text, max(0, span.start - 40), span.start)
-    )
-
-
 def _latin(text: str) -> Iterable[OrgSpan]:
-    places = [hit.span(1) for hit in _CITY_AND_REGION.finditer(text)]
-    for hit in _LATIN_SPAN.finditer(text):
-        span = _trim_latin(hit.start(), hit.group())
-        if (
-            span is not None
-            and not _PERSON_BEFORE.search(text, max(0, span.start - 40), span.start)
-            and not _is_place(text, span)
-            and not any(a <= span.start < b for a, b in places)
-        ):
-            yield span
-
-
-def _is_place(text: str, span: OrgSpan) -> bool:
-    """ "a doctorate in Galway": one capitalised word after "in" is a place, not a firm."""
-    before = _PLACE_BEFORE.search(text, max(0, span.start - 3), span.start)
-    return " " not in span.name and before is not None
-
-
-def _trim_latin(start: int, raw: str) -> OrgSpan | None:
-    words = raw.split(" ")
-    while words and (
-        words[0].lower().strip(".,'’") in _STOP_WORDS | _LEADING or words[0].endswith(_ADJECTIVE)
-    ):
-        start += len(words.pop(0)) + 1
-    kept: list[str] = []
-    for word in words:
-        if word.lower().rstrip(".,") in _STOP_WORDS or word.endswith(_ADJECTIVE):
-            break
-        kept.append(word)
-    name = _clean_tail(" ".join(kept))
-    if len(name) < 2 or name.lower() in _STOP_WORDS or not name[0].isupper():
-        return None
-    return OrgSpan(start, start + len(name), name)
-
-
-def _clean_tail(name: str) -> str:
-    name = re.sub(r"['’]s?$", "", name)
-    while name.endswith((".", ",", "-", "'")) and name.split(" ")[-1].lower() not in _LEGAL:
-        name = name[:-1]
-    return re.sub(r" (?:of|&|for|de)$", "", name)
+    for start, name in latin_names(text):
+        yield OrgSpan(start, start + len(name), name)
 
 
 def _chinese(text: str, folded: str) -> Iterable[OrgSpan]:

@@ -26,6 +26,14 @@ _OBJECT = re.compile(
 _CJK_OBJECT = re.compile(r"[^,;，；。、]{2,14}?为")  # "聘任副总经理Y为…": Y is the object
 _LISTING = re.compile(r"包括|包含|其中|\bincluding\b|\bamong them\b|\bsuch as\b")
 _BY_OTHER = re.compile(r"由[^,;，；。]{1,16}$")  # "…，由一群从海外返国的科学家创立"
+_UNNAMED_POST = re.compile(  # "委任署理院长", "直至新任校长履新": a post nobody here holds
+    r"(?:新任?|署理|代理|临时|候任)[\u4e00-\u9fff]{0,4}?(?:长|裁|监|理|席|练|辑|官|ceo)"
+)
+_NEW_HOLDER = re.compile(_UNNAMED_POST.pattern + r"[^,;，；。\u3007]{0,10}$")
+_CLAUSE_BREAK = re.compile(r"[,;，；]")
+_FOLLOWERS = re.compile(r"(?:跟随|追随|随|跟着)[^,;，；。]{0,6}?(?:一同|一起|一并)$")
+_REASON_PARTNER = re.compile(r"因(?:为)?(?:与|和|跟|同)$")
+_TIME_AFTER_NAME = re.compile(r"[^,;，；。]{0,8}?(?:之|以)?[后前]")  # "于Y退休后署理校长"
 
 
 def owners(
@@ -34,12 +42,22 @@ def owners(
     """The people a trigger belongs to, and their part of the sentence."""
     after = [p for p in people if p.start >= trigger.end]
     before = [p for p in people if p.end <= trigger.start]
+    while before and _names_a_time(folded, before[-1], trigger):
+        before = before[:-1]
+    if _FOLLOWERS.search(folded, max(0, trigger.start - 12), trigger.start):
+        return [], (trigger.start, trigger.end)  # "骨干将随她一同加入": the followers move
+    if before and _REASON_PARTNER.search(folded, max(0, before[-1].start - 4), before[-1].start):
+        before = before[:-1]  # "因与Y在路线上的分歧离开X": Y is the other side of the quarrel
+        if not before:
+            return [], (trigger.start, trigger.end)
     if trigger.move in (Move.succeeded_by, Move.replace) or _goes_forward(
         folded, trigger, before, after
     ):
         return (_group(folded, after, 0) if after else []), _region(folded, people, trigger, after)
     if before and _BY_OTHER.search(folded, before[-1].end, trigger.start):
         return [], (trigger.start, trigger.end)  # "Y卸任，由现任总裁接棒": someone else's move
+    if before and _NEW_HOLDER.search(folded, before[-1].end, trigger.start):
+        return [], (trigger.start, trigger.end)  # "新行政总监可于第四季上任": the newcomer's
     if before and _has_own_object(folded, trigger):
         return [], (trigger.start, trigger.end)  # "he hired Wendell Amory": someone else
     if before:
@@ -48,7 +66,25 @@ def owners(
         return [], (trigger.start, trigger.end)
     if after and _LISTING.search(folded, trigger.end, after[0].start):
         return [], (trigger.start, trigger.end)  # "新上任的六位总经理中……包括Y": a count
+    if after and _is_in_later_clause(folded, trigger, after[0]):
+        return [], (trigger.start, trigger.end)  # "Y将继续留任，她与X并无亲属关系": Y's
     return (_group(folded, after, 0) if after else []), _region(folded, people, trigger, after)
+
+
+def _is_in_later_clause(folded: str, trigger: Trigger, first_after: PersonSpan) -> bool:
+    """A Chinese move word with no one before it is not the move of someone named only
+    after a comma: its subject is an unwatched name or a title before it."""
+    word = folded[trigger.start : trigger.end]
+    return (
+        has_cjk(word) and _CLAUSE_BREAK.search(folded, trigger.end, first_after.start) is not None
+    )
+
+
+def _names_a_time(folded: str, person: PersonSpan, trigger: Trigger) -> bool:
+    """ "委任X于Y退休后署理校长": Y only dates X's move."""
+    if folded[max(0, person.start - 1) : person.start] not in ("于", "在"):
+        return False
+    return _TIME_AFTER_NAME.fullmatch(folded, person.end, trigger.start) is not None
 
 
 def _has_own_object(folded: str, trigger: Trigger) -> bool:
@@ -59,8 +95,11 @@ def _has_own_object(folded: str, trigger: Trigger) -> bool:
         return False
     if _PASSIVE.search(folded, max(0, trigger.start - 12), trigger.start):
         return False
-    pattern = _CJK_OBJECT if has_cjk(word) else _OBJECT
-    return pattern.match(folded, trigger.end) is not None
+    if has_cjk(word):
+        return bool(
+            _CJK_OBJECT.match(folded, trigger.end) or _UNNAMED_POST.match(folded, trigger.end)
+        )
+    return _OBJECT.match(folded, trigger.end) is not None
 
 
 def _is_someone_elses_exit(folded: str, trigger: Trigger, first_after: PersonSpan) -> bool:

@@ -71,6 +71,15 @@ def fallback_org(
     return second, 0.6
 
 
+def former_employer(person: Person) -> str | None:
+    """The one organisation the records hold only past roles at: where a return goes."""
+    current = person.current_roles
+    past = [r.org for r in person.roles if not any(is_same_place(r.org, c.org) for c in current)]
+    if past and all(is_same_place(past[0], org) for org in past):
+        return past[0]
+    return None
+
+
 def sole_employer(person: Person) -> str | None:
     """The one organisation all the person's current roles are at, if there is one."""
     orgs = [role.org for role in person.current_roles]

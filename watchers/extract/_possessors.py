@@ -55,7 +55,15 @@ def is_someone_elses(
     return other and _SUBJECT_GAP.fullmatch(folded, end, trigger.start) is not None
 
 
+_KIN_OF = re.compile(  # "Halvard X, the son of … Tessaly X,": the watched one is a label
+    r"\b(?:son|daughter|wife|husband|brother|sister|father|mother|cousin|nephew|niece|widow"
+    r"|widower|grandson|granddaughter|stepson|stepdaughter) of\b[^,;.]{0,40}$"
+)
+
+
 def _labels_another(folded: str, span: PersonSpan, triggers: Sequence[Trigger]) -> bool:
+    if _KIN_OF.search(folded, max(0, span.start - 60), span.start):
+        return True
     if not _POSSESSIVE.match(folded, span.end):
         return False
     return not any(span.end <= t.start <= span.end + 1 for t in triggers)

@@ -17,6 +17,7 @@ from watchers.extract._places import (
     canonical_org,
     employer_by_title,
     fallback_org,
+    former_employer,
     is_same_place,
     resolve_generic,
     sole_employer,
@@ -30,6 +31,8 @@ from watchers.text import fold, has_cjk
 EVIDENCE_CHARS = 400
 _JOINS = frozenset({Move.appoint, Move.succeeded_by})
 _TAKES_OVER = re.compile(r"succeed|replac|takes? (?:over|the helm)|接任|接替|接掌|接棒|取代")
+_RETURNS = re.compile(r"return|come back|came back|brought back|brings? back|回归|回巢|回锅|重返")
+_AGAIN = re.compile(r"重新$|再度$|再次$")  # "重新出任技术总监": back in a post held before
 
 
 @dataclass(slots=True)
@@ -57,7 +60,8 @@ def settle(
     reading: Reading,
     modality: Modality,
 ) -> Draft:
-    org, confidence = _org(claim, orgs, reading)
+    returned = _returned_to(claim, folded, reading)
+    org, confidence = returned or _org(claim, orgs, reading, folded)
     move = Move.appoint if claim.move is Move.succeeded_by else claim.move
     names = [o.name for o in orgs if not o.is_generic] + [org or ""]
     return Draft(
@@ -70,7 +74,7 @@ def settle(
         evidence=reading.original[sentence.start : sentence.end][:EVIDENCE_CHARS],
         is_rumour=modality is Modality.rumoured,
         order=sentence.start + claim.trigger.start,
-        guessed=claim.org is None,
+        guessed=claim.org is None and returned is None,
         sentence=sentence.start,
         takes_over=claim.move is Move.succeeded_by
         or _TAKES_OVER.match(folded, claim.trigger.start) is not None,
@@ -91,7 +95,9 @@ def _when(folded: str, claim: Claim, year: int) -> When:
     return when_of(folded, claim.trigger.start, claim.trigger.end, year)
 
 
-def _org(claim: Claim, orgs: Sequence[OrgSpan], reading: Reading) -> tuple[str | None, float]:
+def _org(
+    claim: Claim, orgs: Sequence[OrgSpan], reading: Reading, folded: str = ""
+) -> tuple[str | None, float]:
     org, confidence = _named_org(claim, orgs, reading)
     person = reading.people[claim.person]
     employer = sole_employer(person)
@@ -101,7 +107,32 @@ def _org(claim: Claim, orgs: Sequence[OrgSpan], reading: Reading) -> tuple[str |
         org, confidence = employer, min(confidence, 0.6) if org else confidence
     if claim.move in _JOINS:
         org = employer_by_title(person, org, (claim.label, claim.title)) or org
+        org = _setting_up_employer(person, org, folded) or org
     return canonical_org(org, person, reading.history, reading.glosses), confidence
+
+
+def _setting_up_employer(person: Person, org: str | None, folded: str) -> str | None:
+    """ "X大学宣布成立Y研究院，Z出任首任院长": a unit the person's employer sets up in the
+    sentence is part of the employer, so the post is a new title there."""
+    if not org:
+        return None
+    for role in person.current_roles:
+        setting_up = re.escape(fold(role.org)) + r"[^，。；,;]{0,8}?(?:成立|设立|组建)"
+        if re.search(setting_up + re.escape(fold(org)), folded):
+            return role.org
+    return None
+
+
+def _returned_to(claim: Claim, folded: str, reading: Reading) -> tuple[str, float] | None:
+    """ "X would return as sporting director", "前技术总监Y回归": a return that names no
+    place goes back to the one organisation the records hold past roles at."""
+    if claim.move not in _JOINS or (claim.org is not None and not claim.org.is_generic):
+        return None
+    start = claim.trigger.start
+    if not (_RETURNS.match(folded, start) or _AGAIN.search(folded, max(0, start - 2), start)):
+        return None
+    former = former_employer(reading.people[claim.person])
+    return (former, 0.75) if former else None
 
 
 def _unsure(claim: Claim, org: str | None, employer: str | None) -> bool:

@@ -14,6 +14,9 @@ _CJK_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678
 _FUTURE = re.compile(r"\bwill\b|\bto (?:become|join|lead|take)\b|\beffective\b|将|即将|起生效|即日")
 # "When X stepped down", "since she joined", "he had joined": a story's past, not news.
 _NARRATIVE = re.compile(r"\b(?:when|since|had)\s+(?:[^\s,;]+\s+){0,3}$")
+# "six years after she left to lead X": a span of time after the move puts it in the past,
+# even with "to lead" (which otherwise reads as ahead).
+_SPAN_AFTER = re.compile(r"\b(?:years?|months?|decades?) after\s+(?:[^\s,;]+\s+){0,3}$")
 _WHEN_AFTER = re.compile(r"[^.;]{0,30}?\bwhen\b")  # "she left the bank when the floor closed"
 _REPORTED = re.compile(r"\b(?:said|says|announced|confirmed|disclosed|told)\b")
 
@@ -27,6 +30,8 @@ def when_of(folded: str, trigger_start: int, trigger_end: int, year: int) -> Whe
     years = _years(clause)
     if years:
         return When.past if min(years) < year else When.recent
+    if _SPAN_AFTER.search(folded, begin, trigger_start):
+        return When.past
     if _FUTURE.search(clause):
         return When.recent
     if _is_narrative(folded, begin, trigger_start) or _WHEN_AFTER.match(folded, trigger_end, end):
