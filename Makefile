@@ -31,6 +31,7 @@ eval: $(STAMP)
 	$(BIN)/python -m benchmarks.eval $(SHARED)/eval tests/fixtures/eval/own2.jsonl
 	$(BIN)/python -m benchmarks.eval $(SHARED)/eval tests/fixtures/eval/own3.jsonl
 	$(BIN)/python -m benchmarks.eval $(SHARED)/eval tests/fixtures/eval/own4.jsonl
+	$(BIN)/python -m benchmarks.eval $(SHARED)/eval tests/fixtures/eval/own5.jsonl
 
 # QUICK=1: a one-minute run on a small corpus instead of the full table.
 bench: $(STAMP)
