@@ -17,6 +17,7 @@ from watchers.extract._latin_names import person_words
 from watchers.extract._lexicon import NEW_PLACE, Move, find_triggers
 from watchers.extract._modality import (
     Modality,
+    is_at_unnamed_place,
     is_modifier,
     is_negated,
     is_time_reference,
@@ -156,6 +157,7 @@ def _drafts(
         and not is_quoted_hearsay(t.start, quotes, starts)
         and not (t.move in NEW_PLACE and is_time_reference(masked, t.end))
         and not (t.move is not Move.found and is_modifier(masked, t.end))
+        and not (t.move is not Move.found and is_at_unnamed_place(masked, t.end, t.move))
     ]
     cuts = [p.end for p in people] + [t.end for t in triggers]
     titles = find_titles(sentence.text, folded, cuts)

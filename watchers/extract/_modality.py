@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from watchers.extract._lexicon import Move
+
 
 class Modality(Enum):
     asserted = "asserted"
@@ -50,6 +52,11 @@ _TIME_AFTER = re.compile(r"(?:之|以)?后(?!者)")
 _POST_THEN = re.compile(r"[^，。；,;的]{1,6}?(?:之|以)?后(?!者)")  # "转任董事长后将专注于…"
 _PREPOSITION = re.compile(r"\b(?:on|of|about|for|in|at|after|before) $")
 _NOMINAL = re.compile(r"的$|\b(?:his|her|their|its)\s$")
+# "left a Big Four firm", "担任一间青少年中心的义务主席": the place is one the item does not
+# name, so the move is not at the records' employer nor at the last name in the item. In
+# English only a departure: "was appointed a director of X" names a post, not a place.
+_UNNAMED_PLACE_LEFT = re.compile(r" (?:a|an|another) (?!(?:new |similar )?(?:role|post|job)\b)")
+_UNNAMED_PLACE_CJK = re.compile(r"于?(?:一[间家所个]|多[个家])")
 
 
 def sentence_modality(folded: str) -> Modality:
@@ -71,6 +78,14 @@ def is_negated(folded: str, trigger_start: int, trigger_end: int) -> bool:
     if folded.endswith("ing", trigger_start, trigger_end) and _PREPOSITION.search(before):
         return True  # "focused on hiring": a noun
     return _NEGATION.search(before) is not None
+
+
+def is_at_unnamed_place(folded: str, trigger_end: int, move: Move) -> bool:
+    """A move whose object is an indefinite noun phrase happened somewhere unnamed. A
+    founding is not asked: "创办一家…的新公司「X」" names it after the description."""
+    if move is Move.leave and _UNNAMED_PLACE_LEFT.match(folded, trigger_end):
+        return True
+    return _UNNAMED_PLACE_CJK.match(folded, trigger_end) is not None
 
 
 def is_modifier(folded: str, trigger_end: int) -> bool:

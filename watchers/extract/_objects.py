@@ -27,6 +27,8 @@ _NOT_OBJECT = re.compile(r"(?:之|以)?[后前]|时|期间|当天|多年|不久"
 _INDEFINITE = re.compile(r"[一某多几两这那每各][家位名所间]|某")  # "加入一家英资银行": no name
 _CLAUSE_MARK = re.compile(r"[,;:，；：。]")
 _TAKES_POST = frozenset({"出任", "担任", "就任", "接任", "接掌"})
+# "加盟X，出任Y", "创立「X」，并出任执行长": a comma, then only the post verb, keeps X.
+_POST_AFTER_COMMA = re.compile(r"[,，]\s*(?:并|并将|同时|and )?")
 _TITLE_OWNER = re.compile(  # "出任墨汐互娱CFO": the name before the post is whose post it is
     r"([\u4e00-\u9fff]{2,8}?)(?<!副)(?=c[efotim]o\b|首席|董事长)"
 )
@@ -89,9 +91,9 @@ def chained_object(
     if trigger.move not in NEW_PLACE or not earlier or not earlier[-1].takes_object:
         return found, False
     first = earlier[-1]
-    if _CLAUSE_MARK.search(folded, first.end, trigger.start):
+    span = (first.end, _clause_end(folded, first.end, trigger))
+    if _CLAUSE_MARK.search(folded, *span):
         return found, False
-    span = (first.end, trigger.start)
     own = first_after(orgs, *span, 60)
     own = (
         named_after_kind(text, folded, first, span, own)
@@ -99,6 +101,15 @@ def chained_object(
         else cjk_object(text, folded, first, span)
     )
     return (own, True) if own is not None and own.end <= trigger.start else (found, False)
+
+
+def _clause_end(folded: str, start: int, trigger: Trigger) -> int:
+    """Where the first move's object may end: before a comma followed only by the post."""
+    mark = _CLAUSE_MARK.search(folded, start, trigger.start)
+    if mark is None or folded[trigger.start : trigger.end] not in _TAKES_POST:
+        return trigger.start
+    comma = _POST_AFTER_COMMA.fullmatch(folded, mark.start(), trigger.start)
+    return mark.start() if comma else trigger.start
 
 
 def first_after(orgs: Sequence[OrgSpan], start: int, end: int, reach: int) -> OrgSpan | None:

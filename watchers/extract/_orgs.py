@@ -19,7 +19,7 @@ _CJK_SUFFIXES = (
 _CJK_SUFFIX = re.compile("|".join(_CJK_SUFFIXES))
 _MAKER = r"(?:服务|制造|供应|运营|开发|提供|经销|零售)商"  # "算力服务商", "汽车制造商"
 _CJK_STOPS = re.compile(
-    r".*(?:[^\u4e00-\u9fff]|[的在于从向为将已被由与和及对等是兼任前原并]|加盟|加入|出任|担任|离开|宣布|公告"
+    r".*(?:[年月日已]自|[^\u4e00-\u9fff]|[的在于从向为将已被由与和及对等是兼任前原并]|加盟|加入|出任|担任|离开|宣布|公告"
     r"|表示|聘任|委任|任命|转投|转任|转战|接任|离职|卸任|入职|旗下|大厂|巨头|龙头|厂|创办|创立|辞去|之|年|月|日|了|官|师|身份|器|平台|机构"
     r"|公司|企业|初创|老牌|知名|大型|中型|小型|新兴|传统|本土|头部"
     r"|包括|包含|例如|加快|推动|帮助|带领|推进|促进|支持|助力|进入|收购|成为|带动|加强|参与"
@@ -34,16 +34,20 @@ _CJK_SUBJECT = re.compile(
     r"|今日|昨天|昨日|近日|日前|同日|当日|当天|稍后|随后|周[一二三四五六日天]|星期[一二三四五六日天])?"
     r"(?:宣布|公告|表示|官宣|由)"
 )
+# "CAMBRIDGE, Mass., Oct. 2 --", "LONDON (Wire) -": a wire story's place of filing
+_DATELINE = re.compile(
+    r"\s*[A-Z][A-Z .]{2,}(?:, [A-Z][a-z]+\.)?(?=,? (?:[A-Z][a-z]{2}\.? \d|\(|-))"
+)
 _NOT_NAME = re.compile(  # also who speaks for a body without naming it: 主管机关, 校方, 学校
-    r"官|长|主席|董事|总裁|经理|教练|主帅|职|部门|团队|顾问|负责人|合伙人|代理|消息|人士|报道"
+    r"本报|本刊|本台|官|长|主席|董事|总裁|经理|教练|主帅|职|部门|团队|顾问|负责人|合伙人|代理|消息|人士|报道"
     r"|机关|当局|学校|校方|院方|官方|同一|份"
 )
 _GENERIC_HEAD = re.compile(  # "上市公司", "创业公司", "股东银行": a kind of firm, not a name
     r"上市|创业|新创|初创|股东|外资|外商|美商|日商|港资|中资|民营|国有|国营|家族|合资|竞争"
 )
 _INDEFINITE = re.compile(
-    r"(?:[一某多几两这那每各][家位名]|某|[一某]所|[一某]间)$"
-)  # "一家大型银行"
+    r"(?:[一某多几两这那每各][家位名个]|某|[一某]所|[一某]间)$"
+)  # "一家大型银行", "多个地产业界组织"
 _DESCRIBES = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:公司|企业|机构|平台|初创|车企|厂商|基金|" + _MAKER + r")[“「『\"]?"
 )
@@ -104,8 +108,10 @@ def _is_gloss(text: str, span: OrgSpan, cjk_ends: set[int]) -> bool:
 
 
 def _latin(text: str) -> Iterable[OrgSpan]:
+    dateline = _DATELINE.match(text)
     for start, name in latin_names(text):
-        yield OrgSpan(start, start + len(name), name)
+        if dateline is None or start >= dateline.end():
+            yield OrgSpan(start, start + len(name), name)
 
 
 def _chinese(text: str, folded: str) -> Iterable[OrgSpan]:
@@ -139,7 +145,7 @@ def _is_indefinite(folded: str, begin: int, suffix_start: int) -> bool:
     """ "一家大型银行", "某科技公司": a description, not a name."""
     head = [
         at + 1
-        for at in (folded.find(c, begin, begin + 2) for c in "某家位名")
+        for at in (folded.find(c, begin, begin + 2) for c in "某家位名个")
         if 0 <= at < suffix_start
     ]
     return bool(_INDEFINITE.search(folded, max(0, begin - 2), max([begin, *head])))

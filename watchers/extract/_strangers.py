@@ -12,9 +12,15 @@ _CUED = re.compile(
     rf"Mr\.?|Ms\.?|Mrs\.?|Dr\.?) |\b(?:predecessor|successor|deputy|colleague|wife|husband|brother|sister|son|daughter|father|mother|assistant)"
     rf"(?:[^,.]{{0,30}}, | )){_FULL}|{_FULL}(?=, \d{{2}},|, who\b)"
 )
-_CJK_TITLE = r"(?:总裁|董事长|总经理|主席|行长|执行长|创始人|合伙人|分析师|教授|主任)"
+_CJK_TITLE = (
+    r"(?:总裁|董事长|总经理|主席|行长|执行长|创始人|合伙人|分析师|教授|主任|"
+    r"财务长|财务总监|技术长|营运长|投资长|首席[\u4e00-\u9fff]{2,4}官)"
+)
+# A title, a name, then a speech verb or the news of the name's own move ("财务长X上月也已
+# 提出辞呈"): a person, so a later 他 is theirs, not a watched person's.
 _CJK_CUED = re.compile(
-    _CJK_TITLE + r"([\u4e00-\u9fff]{2,3}?)(?=表示|称|说|认为|回忆|透露|指出|去年|今年|曾|早年)"
+    _CJK_TITLE + r"([\u4e00-\u9fff]{2,3}?)(?=表示|称|说|认为|回忆|透露|指出|去年|今年|曾|早年|"
+    r"上月|本月|也已|已于|已经|提出辞|提交辞)"
 )
 
 
