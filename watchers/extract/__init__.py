@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
-from watchers.extract._asides import aside_ranges, label_ranges
+from watchers.extract._asides import apposition_ranges, aside_ranges, label_ranges
 from watchers.extract._claims import sentence_claims, visible_orgs
 from watchers.extract._drafts import Draft, finish
 from watchers.extract._latin_names import person_words
@@ -159,6 +159,8 @@ def _drafts(
         and not (t.move is not Move.found and is_modifier(masked, t.end))
         and not (t.move is not Move.found and is_at_unnamed_place(masked, t.end, t.move))
     ]
+    appositions = apposition_ranges(folded, people)
+    triggers = [t for t in triggers if not any(a <= t.start < b for a, b in appositions)]
     cuts = [p.end for p in people] + [t.end for t in triggers]
     titles = find_titles(sentence.text, folded, cuts)
     asides = aside_ranges(folded, people)

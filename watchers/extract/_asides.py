@@ -19,6 +19,9 @@ _MARKER = re.compile(
     r"|(?<![此目之日以提年月周天当先面眼空从史战向])(?:前|原)(?!往|来|景|夕|期|列|提|述|后|所|因|则|来|本|先|面)"
 )
 _CLAUSE_MARK = re.compile(r"[,;:，；：。(（]")
+# "X, a director at Y who set up its office, would join …", "X, currently president of Y,":
+# an apposition right after a name says what the person is; it reports no move of theirs.
+_APPOSITION = re.compile(r",\s*(?:a|an|currently|now)\s[^,;:.]{2,90}?(?=,)")
 _LABEL_GLUE = re.compile(r"[\s、,，兼暨和及与&'’s]*")
 
 
@@ -32,7 +35,13 @@ def aside_ranges(folded: str, people: Sequence[PersonSpan]) -> list[tuple[int, i
         end = min([len(folded), *people_after, *([mark.start()] if mark else [])])
         if end > hit.end():
             ranges.append((start, end))
-    return ranges
+    return ranges + apposition_ranges(folded, people)
+
+
+def apposition_ranges(folded: str, people: Sequence[PersonSpan]) -> list[tuple[int, int]]:
+    """The appositions closed by a comma right after each person's name."""
+    hits = (_APPOSITION.match(folded, person.end) for person in people)
+    return [(hit.start() + 1, hit.end()) for hit in hits if hit]
 
 
 _RELATIVE = re.compile(r",\s*who\b[^,;:.]*$")

@@ -44,6 +44,10 @@ _DESCRIPTOR = re.compile(
     r"|\bonce $|\bpreviously $|\bformerly $|\bbefore $"
     r"|\b(?:first|only|youngest|oldest|second|last)\s+(?:[\w-]+\s+){0,3}(?:to )?$"  # "first woman to lead"
 )
+# "早年曾任职于X，担任Y": a post told right after a clause of history continues it
+_HISTORY_CLAUSE = re.compile(
+    r"(?:早年|曾经?|此前|先前|早前)[^，,。；;]{1,20}[，,](?:并|也|后|又)?$"
+)
 _BACKGROUND_AFTER = re.compile(
     r"[^，。；,;]{0,8}?(?:之前|以前|(?<![同临及准按暂])时(?!间)|的时候|期间)"
 )
@@ -72,6 +76,8 @@ def is_negated(folded: str, trigger_start: int, trigger_end: int) -> bool:
     """A negation or a descriptor (曾, once, "before joining", "加盟X之前") around the trigger."""
     before = folded[max(0, trigger_start - 16) : trigger_start]
     if _DESCRIPTOR.search(before) or _BACKGROUND_AFTER.match(folded, trigger_end):
+        return True
+    if _HISTORY_CLAUSE.search(folded, max(0, trigger_start - 26), trigger_start):
         return True
     if _NOMINAL.search(before):  # "卫澜清的加盟", "his departure": a noun, not a report
         return True

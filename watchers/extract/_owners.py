@@ -15,7 +15,7 @@ _PASSIVE = re.compile(r"(?:\b(?:was|were|been|be|is|are|being)|被|获)\s*$")
 TRANSITIVE = re.compile(
     r"^(?:named|names|appoint(?:s|ed)?|(?:re)?hire[sd]?|hiring|poach(?:es|ed)|tap(?:s|ped)|picks|"
     r"picked|elect(?:s|ed)|recruit(?:s|ed)?|lure[sd]?|brings? back|brought back|promot\w+|任命|聘任|"
-    r"聘请|聘为|委任|延揽|提拔|补选|选出|推选|推举)$"
+    r"聘请|聘为|委任|指派|延揽|提拔|补选|选出|推选|推举)$"
 )
 _RELATIVE = re.compile(r"^的[^,;，；。]{0,8}$")
 _REMOVAL = re.compile(r"^(?:免去|罢免|撤换|解除)$")  # "董事会免去Y…职务": Y is removed
@@ -33,7 +33,11 @@ _NEW_HOLDER = re.compile(_UNNAMED_POST.pattern + r"[^,;，；。\u3007]{0,10}$")
 _CLAUSE_BREAK = re.compile(r"[,;，；]")
 _FOLLOWERS = re.compile(r"(?:跟随|追随|随|跟着)[^,;，；。]{0,6}?(?:一同|一起|一并)$")
 _REASON_PARTNER = re.compile(r"因(?:为)?(?:与|和|跟|同)$")
-_TIME_AFTER_NAME = re.compile(r"[^,;，；。]{0,8}?(?:之|以)?[后前]")  # "于Y退休后署理校长"
+# "于Y退休后署理校长", "在他担任董事期间被提拔": a name inside a time phrase only dates the move
+_TIME_AFTER_NAME = re.compile(
+    r"[^,;，；。]{0,8}?(?:之|以)?[后前]|[^,;，；。]{0,16}?(?:期间|任内)(?:被|获)?"
+)
+_REPLACED = re.compile(r"(?:接替|取代)$")  # "由Y接替X出任…": X is the one replaced
 
 
 def owners(
@@ -43,6 +47,12 @@ def owners(
     after = [p for p in people if p.start >= trigger.end]
     before = [p for p in people if p.end <= trigger.start]
     while before and _names_a_time(folded, before[-1], trigger):
+        dated, before = before[-1], before[:-1]
+        if before and _CLAUSE_BREAK.search(folded, before[-1].end, dated.start):
+            before = []  # "X表示，Y在他任内被提拔": the subject is Y, unwatched
+    if before and _is_passive_of_later_subject(folded, before[-1], trigger):
+        before = []  # "X表示，Y在他任内被提拔": the passive's subject is in its own clause
+    if before and trigger.move is Move.appoint and _is_replaced(folded, before[-1], trigger):
         before = before[:-1]
     if _FOLLOWERS.search(folded, max(0, trigger.start - 12), trigger.start):
         return [], (trigger.start, trigger.end)  # "骨干将随她一同加入": the followers move
@@ -62,6 +72,8 @@ def owners(
         return [], (trigger.start, trigger.end)  # "he hired Wendell Amory": someone else
     if before:
         return _group_ending(folded, before), _region(folded, people, trigger, before[-1:])
+    if trigger.move is Move.appoint and _REPLACED.search(folded, trigger.start, trigger.end):
+        return [], (trigger.start, trigger.end)  # "由谁接替X": X is replaced, not appointed
     if after and _is_someone_elses_exit(folded, trigger, after[0]):
         return [], (trigger.start, trigger.end)
     if after and _LISTING.search(folded, trigger.end, after[0].start):
@@ -85,6 +97,19 @@ def _names_a_time(folded: str, person: PersonSpan, trigger: Trigger) -> bool:
     if folded[max(0, person.start - 1) : person.start] not in ("于", "在"):
         return False
     return _TIME_AFTER_NAME.fullmatch(folded, person.end, trigger.start) is not None
+
+
+def _is_passive_of_later_subject(folded: str, person: PersonSpan, trigger: Trigger) -> bool:
+    word = folded[trigger.start : trigger.end]
+    if not has_cjk(word) or not folded.endswith(("被", "获"), 0, trigger.start):
+        return False
+    return _CLAUSE_BREAK.search(folded, person.end, trigger.start) is not None
+
+
+def _is_replaced(folded: str, person: PersonSpan, trigger: Trigger) -> bool:
+    """ "由Y接替X出任董事长": the post after X is taken by whoever replaces X."""
+    gap = folded[person.end : trigger.start]
+    return not gap.strip() and _REPLACED.search(folded, 0, person.start) is not None
 
 
 def _has_own_object(folded: str, trigger: Trigger) -> bool:

@@ -15,6 +15,10 @@ _DESCRIPTION = re.compile(
     r"(?: [a-z-]+)?|[a-z]+(?:ist|er|or|ian|ive))\b|该名?(?:高管|人士|负责人|主管|经理人|教练|分析师)|此人"
 )
 
+# "The former chief executive of Quarry Mills has been named …": a description that names
+# its own place picks out whoever held that post, not the item's main person.
+_OWN_PLACE = re.compile(r" (?:of|at) (?!the company|the firm|the group)")
+
 
 def resolve_references(
     folded: str,
@@ -35,7 +39,8 @@ def resolve_references(
             continue
         _add(spans, before[-1].person if before else previous, hit.start(), hit.end())
     for hit in _DESCRIPTION.finditer(folded):
-        _add(spans, topic, hit.start(), hit.end())
+        if not _OWN_PLACE.match(folded, hit.end()):
+            _add(spans, topic, hit.start(), hit.end())
     return sorted(spans, key=lambda s: s.start)
 
 
