@@ -57,11 +57,15 @@ def parse_feed(
 
 
 def _feedparser_result(body: bytes, headers: Mapping[str, str]) -> Any:
-    """feedparser's dict; without a base URI it leaves guids alone, so item keys stay stable."""
+    """feedparser's dict; without a base URI it leaves guids alone, so item keys stay stable.
+
+    Its HTML sanitiser and link rewriting are off: ``_html_to_text`` keeps only the text
+    (script and style dropped), so their work on every item was thrown away.
+    """
     lowered = {name.lower(): value for name, value in headers.items()}
     lowered.pop("content-location", None)
     return feedparser.parse(
-        io.BytesIO(body), response_headers=lowered, sanitize_html=True, resolve_relative_uris=True
+        io.BytesIO(body), response_headers=lowered, sanitize_html=False, resolve_relative_uris=False
     )
 
 
@@ -147,6 +151,9 @@ _DROPPED = _dropped_pattern()
 
 def _clean(text: str) -> str:
     """Drop control, format and surrogate characters, then collapse whitespace."""
+    collapsed = _SPACES.sub(" ", text).strip()
+    if collapsed.isprintable():  # none to drop: most text, and one pass instead of two
+        return collapsed
     return _SPACES.sub(" ", _DROPPED.sub("", text)).strip()
 
 
