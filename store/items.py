@@ -82,7 +82,7 @@ async def _insert_items(
     rows = [
         {"key": _stored_key(i.key), "source_id": i.source_id, "url": i.url, "title": i.title,
          "published_at": i.published_at, "seen_at": now}
-        for i in items
+        for i in sorted(items, key=lambda i: _stored_key(i.key))  # one lock order for all workers
     ]  # fmt: skip
     stmt = insert_new(session, ItemRow, unique=("key",), returning="key")
     return set((await session.execute(stmt, rows)).scalars())

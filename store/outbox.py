@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,13 @@ async def enqueue_for_subscribers(
 
     A (change, chat) pair is queued at most once, however often this runs.
     """
+    return (await enqueue_per_change(session, stored, chats=chats, now=now)).total()
+
+
+async def enqueue_per_change(
+    session: AsyncSession, stored: Sequence[StoredChange], *, chats: Sequence[int], now: datetime
+) -> Counter[int]:
+    """``enqueue_for_subscribers``, counting the rows added per change id."""
     fresh = {s.change_id: s.change.person_id for s in stored if s.is_new}
     muted = await _muted(session, chats, fresh.values(), now=now)
     rows = [
@@ -33,9 +41,9 @@ async def enqueue_for_subscribers(
         if (chat_id, person_id) not in muted
     ]
     if not rows:
-        return 0
-    stmt = insert_new(session, OutboxRow, unique=("change_id", "chat_id"), returning="id")
-    return len((await session.execute(stmt, rows)).all())
+        return Counter()
+    stmt = insert_new(session, OutboxRow, unique=("change_id", "chat_id"), returning="change_id")
+    return Counter((await session.execute(stmt, rows)).scalars())
 
 
 async def enqueue_text(

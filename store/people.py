@@ -11,13 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from store.sql import insert
+from store import synced
+from store.sql import insert, insert_new
+from store.synced import fingerprint_of
 from store.tables import PersonRow, RoleRow
 from watchers.models import KnownRole, Person
 from watchers.text import fold, same_org
 
 CONFIG = "config"
 CONFIRMED = "confirmed"
+PEOPLE = "people"  # the watch list's part of the config, for its fingerprint
 
 
 async def sync_people(
@@ -28,21 +31,33 @@ async def sync_people(
     People are matched by name; one no longer in the config is deactivated, history kept.
     Config roles are seeded when a person is first seen and again whenever the config's
     roles for them change; roles that confirmed changes put there stay, and a config role
-    at an organisation a confirmed role covers is left out. An unchanged config costs
-    one read: nothing is locked or written.
+    at an organisation a confirmed role covers is left out.
+    """
+    await sync_watch_list(session, people, now=now)
+    return await list_people(session)
+
+
+async def sync_watch_list(
+    session: AsyncSession, people: Sequence[Person], *, now: datetime
+) -> bool:
+    """``sync_people`` without reading the people back; whether anything had to be done.
+
+    A watch list unchanged since the last sync costs one read: nothing is locked or written.
     """
     wanted = {person.name: person for person in people}
-    if await _is_unchanged(session, wanted):
-        return await list_people(session)
-    await _insert_missing(session, list(wanted), now=now)
-    for row in await _locked_rows(session):
+    fingerprint = fingerprint_of([_config_of(person) for person in wanted.values()])
+    if await synced.is_synced(session, PEOPLE, fingerprint):
+        return False
+    await _insert_missing(session, wanted, now=now)
+    for row in await _locked_rows(session, await _stale_ids(session, wanted)):
         person = wanted.get(row.name)
         if person is None:
             _deactivate(row, now=now)
         else:
             _apply_config(row, person, now=now)
     await session.flush()
-    return await list_people(session)
+    await synced.mark_synced(session, PEOPLE, fingerprint, now=now)
+    return True
 
 
 async def list_people(session: AsyncSession) -> list[Person]:
@@ -80,31 +95,63 @@ async def find_people(session: AsyncSession, query: str) -> list[Person]:
     return exact + partial
 
 
-async def _is_unchanged(session: AsyncSession, wanted: dict[str, Person]) -> bool:
-    """Whether the active people already are the config's, aliases and config roles alike."""
-    stmt = select(PersonRow.name, PersonRow.aliases, PersonRow.roles_fingerprint).where(
-        PersonRow.active.is_(True)
-    )
-    stored = {name: (aliases, fp) for name, aliases, fp in await session.execute(stmt)}
-    return stored == {
-        name: (list(person.aliases), _fingerprint(person.roles)) for name, person in wanted.items()
-    }
-
-
-async def _insert_missing(session: AsyncSession, names: list[str], *, now: datetime) -> None:
-    if not names:
-        return
+async def _insert_missing(
+    session: AsyncSession, wanted: dict[str, Person], *, now: datetime
+) -> None:
+    """Adds the people not stored yet with their aliases and config roles: one statement
+    for the people, one for their roles."""
+    stored = set(await session.scalars(select(PersonRow.name)))
     values = [
-        {"name": name, "aliases": [], "active": True, "created_at": now, "updated_at": now}
-        for name in names
+        {"name": p.name, "aliases": list(p.aliases), "roles_fingerprint": _fingerprint(p.roles),
+         "active": True, "created_at": now, "updated_at": now}
+        for name, p in wanted.items()
+        if name not in stored
+    ]  # fmt: skip
+    if not values:
+        return
+    stmt = insert_new(session, PersonRow, unique=("name",), returning=("id", "name"))
+    added = (await session.execute(stmt, values)).all()  # another worker may have added some
+    roles = [
+        {"person_id": person_id, "org": role.org, "title": role.title, "current": role.current,
+         "origin": CONFIG, "created_at": now, "updated_at": now}
+        for person_id, name in added
+        for role in wanted[name].roles
+    ]  # fmt: skip
+    if roles:
+        await session.execute(insert(session, RoleRow.__table__), roles)
+
+
+async def _stale_ids(session: AsyncSession, wanted: dict[str, Person]) -> list[int]:
+    """The people whose row differs from the config: gone from it, or changed in it."""
+    stmt = select(
+        PersonRow.id, PersonRow.name, PersonRow.aliases, PersonRow.roles_fingerprint,
+        PersonRow.active,
+    )  # fmt: skip
+    return [
+        person_id
+        for person_id, name, aliases, roles_fingerprint, active in await session.execute(stmt)
+        if _is_stale(wanted.get(name), aliases, roles_fingerprint, is_active=active)
     ]
-    stmt = insert(session, PersonRow).values(values).on_conflict_do_nothing(index_elements=["name"])
-    await session.execute(stmt)
 
 
-async def _locked_rows(session: AsyncSession) -> Sequence[PersonRow]:
+def _is_stale(
+    person: Person | None, aliases: list[str], roles_fingerprint: str | None, *, is_active: bool
+) -> bool:
+    if person is None:
+        return is_active  # gone from the config: to be deactivated
+    return (
+        not is_active
+        or aliases != list(person.aliases)
+        or roles_fingerprint != _fingerprint(person.roles)
+    )
+
+
+async def _locked_rows(session: AsyncSession, person_ids: list[int]) -> Sequence[PersonRow]:
+    if not person_ids:
+        return []
     stmt = (
         select(PersonRow)
+        .where(PersonRow.id.in_(person_ids))
         .options(selectinload(PersonRow.roles))
         .order_by(PersonRow.name)
         .with_for_update()
@@ -153,6 +200,12 @@ def _config_role(role: KnownRole, *, now: datetime) -> RoleRow:
 def _fingerprint(roles: Sequence[KnownRole]) -> str:
     canonical = sorted([role.org, role.title or "", role.current] for role in roles)
     return hashlib.sha256(json.dumps(canonical, ensure_ascii=False).encode()).hexdigest()
+
+
+def _config_of(person: Person) -> list[object]:
+    """What the config says of a person, as the watch list's fingerprint covers it."""
+    roles = sorted([role.org, role.title or "", role.current] for role in person.roles)
+    return [person.name, list(person.aliases), roles]
 
 
 def _folded_names(person: Person) -> set[str]:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.sql import insert, unclaimed
+from store import synced
+from store.sql import insert_new, unclaimed
+from store.synced import fingerprint_of
 from store.tables import OutboxRow, SourceRow, UTCDateTime
 from watchers.models import FetchResult, Source
 
 MAX_ERROR_CHARS = 500
+SOURCES = "sources"  # the config's part that lists the sources, for its fingerprint
 
 # One statement for every batch of 304s, run with a list of rows (executemany). The
 # table's own UPDATE, not the ORM's bulk update by primary key, which these rows do not need.
@@ -29,22 +33,64 @@ _NOT_MODIFIED = (
         last_error=None,
     )
 )
+_CLAIMED = (
+    update(_SOURCES)
+    .where(_SOURCES.c.id == bindparam("b_source_id"))
+    .values(claimed_until=bindparam("b_until", type_=UTCDateTime()))
+)
+# What a claim reads of each source: what ``Source`` holds.
+_SOURCE_COLUMNS = (
+    SourceRow.id, SourceRow.url, SourceRow.interval_seconds, SourceRow.etag,
+    SourceRow.last_modified, SourceRow.error_count, SourceRow.last_error,
+    SourceRow.next_check_at, SourceRow.checked_at,
+)  # fmt: skip
+# The same for polls that brought content: the new validators and item count as well.
+_FETCHED = _NOT_MODIFIED.values(
+    etag=bindparam("b_etag"),
+    last_modified=bindparam("b_last_modified"),
+    item_count=bindparam("b_item_count"),
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Success:
+    """A poll to record: what came back, how many items it held, when to poll next."""
+
+    source_id: int
+    fetched: FetchResult
+    item_count: int
+    next_check_at: datetime
 
 
 async def sync_sources(
     session: AsyncSession, sources: Sequence[tuple[str, timedelta]], *, now: datetime
 ) -> list[Source]:
     """Makes the active sources those of the config; new ones are due at once."""
-    wanted = dict(sources)
+    await sync_source_list(session, sources, now=now)
+    return await list_sources(session)
+
+
+async def sync_source_list(
+    session: AsyncSession, sources: Sequence[tuple[str, timedelta]], *, now: datetime
+) -> bool:
+    """``sync_sources`` without reading them back; whether anything had to be done.
+
+    A source list unchanged since the last sync costs one read: nothing is locked or written.
+    """
+    wanted = {url: _seconds(interval) for url, interval in sources}
+    fingerprint = fingerprint_of(list(wanted.items()))
+    if await synced.is_synced(session, SOURCES, fingerprint):
+        return False
     await _insert_missing(session, wanted, now=now)
     rows = (await session.scalars(select(SourceRow).with_for_update())).all()
     for row in rows:
-        interval = wanted.get(row.url)
-        row.active = interval is not None
-        if interval is not None:
-            row.interval_seconds = _seconds(interval)
+        seconds = wanted.get(row.url)
+        row.active = seconds is not None
+        if seconds is not None:
+            row.interval_seconds = seconds
     await session.flush()
-    return await list_sources(session)
+    await synced.mark_synced(session, SOURCES, fingerprint, now=now)
+    return True
 
 
 async def claim_due_sources(
@@ -59,20 +105,21 @@ async def claim_due_sources(
 
     Sources another worker holds a live lease on, or has locked right now, are skipped.
     """
+    # Plain rows and one UPDATE for all, not ORM objects flushed one by one: a cycle over
+    # every source claims thousands at once.
     stmt = (
-        select(SourceRow)
+        select(*_SOURCE_COLUMNS)
         .where(SourceRow.active.is_(True), unclaimed(SourceRow.claimed_until, now))
         .order_by(SourceRow.next_check_at, SourceRow.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
-        .execution_options(populate_existing=True)
     )
     if due_only:
         stmt = stmt.where(SourceRow.next_check_at <= now)
-    rows = (await session.scalars(stmt)).all()
-    for row in rows:
-        row.claimed_until = now + lease
-    await session.flush()
+    rows = (await session.execute(stmt)).all()
+    if rows:
+        leases = [{"b_source_id": row.id, "b_until": now + lease} for row in rows]
+        await session.execute(_CLAIMED, leases)
     return [to_source(row) for row in rows]
 
 
@@ -97,6 +144,27 @@ async def record_success(
         "last_error": None,
     }
     await _record(session, source_id, now=now, next_check_at=next_check_at, **values)
+
+
+async def record_successes(
+    session: AsyncSession, successes: Sequence[Success], *, now: datetime
+) -> None:
+    """``record_success`` for many sources: one statement for all that brought content."""
+    rows = [
+        {"b_source_id": s.source_id, "b_now": now, "b_next_check_at": s.next_check_at,
+         "b_etag": s.fetched.etag, "b_last_modified": s.fetched.last_modified,
+         "b_item_count": s.item_count}
+        for s in sorted(successes, key=lambda s: s.source_id)  # one lock order for all workers
+        if not s.fetched.not_modified
+    ]  # fmt: skip
+    if rows:
+        await session.execute(_FETCHED, rows)
+    for s in successes:
+        if s.fetched.not_modified:  # a 304 keeps what it does not send: rare, one by one
+            await record_success(
+                session, s.source_id, s.fetched, now=now,
+                next_check_at=s.next_check_at, item_count=s.item_count,
+            )  # fmt: skip
 
 
 async def record_not_modified(
@@ -153,7 +221,7 @@ async def release_claims(session: AsyncSession) -> None:
         await session.execute(stmt)
 
 
-def to_source(row: SourceRow) -> Source:
+def to_source(row: Any) -> Source:  # a SourceRow, or a row of its columns by name
     return Source(
         id=row.id,
         url=row.url,
@@ -167,18 +235,15 @@ def to_source(row: SourceRow) -> Source:
     )
 
 
-async def _insert_missing(
-    session: AsyncSession, wanted: dict[str, timedelta], *, now: datetime
-) -> None:
+async def _insert_missing(session: AsyncSession, wanted: dict[str, int], *, now: datetime) -> None:
     if not wanted:
         return
     values = [
-        {"url": url, "interval_seconds": _seconds(interval), "next_check_at": now,
-         "active": True, "error_count": 0, "item_count": 0, "created_at": now}
-        for url, interval in wanted.items()
+        {"url": url, "interval_seconds": seconds, "next_check_at": now, "active": True,
+         "error_count": 0, "item_count": 0, "created_at": now}
+        for url, seconds in wanted.items()
     ]  # fmt: skip
-    stmt = insert(session, SourceRow).values(values).on_conflict_do_nothing(index_elements=["url"])
-    await session.execute(stmt)
+    await session.execute(insert_new(session, SourceRow, unique=("url",)), values)
 
 
 async def _record(

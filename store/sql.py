@@ -20,9 +20,13 @@ def insert(session: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Inse
 
 
 def insert_new(
-    session: AsyncSession, row_class: Any, *, unique: tuple[str, ...], returning: str | None = None
+    session: AsyncSession,
+    row_class: Any,
+    *,
+    unique: tuple[str, ...],
+    returning: str | tuple[str, ...] = (),
 ) -> Insert:
-    """INSERT ... ON CONFLICT (unique) DO NOTHING into the class's table, RETURNING a column.
+    """INSERT ... ON CONFLICT (unique) DO NOTHING into the class's table, RETURNING columns.
 
     Built once per backend, for `session.execute(stmt, rows)` with a list of rows: one
     compiled statement, which SQLAlchemy's "insertmanyvalues" sends as a few multi-row
@@ -40,7 +44,10 @@ def unclaimed(
 
 
 @functools.cache
-def _insert_new(dialect: str, table: Any, unique: tuple[str, ...], returning: str | None) -> Insert:
+def _insert_new(
+    dialect: str, table: Any, unique: tuple[str, ...], returning: str | tuple[str, ...]
+) -> Insert:
     stmt = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     stmt = stmt.on_conflict_do_nothing(index_elements=list(unique))
-    return stmt if returning is None else stmt.returning(table.c[returning])
+    columns = (returning,) if isinstance(returning, str) else returning
+    return stmt.returning(*(table.c[name] for name in columns)) if columns else stmt

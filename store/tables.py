@@ -201,6 +201,16 @@ class OutboxRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class SyncedConfigRow(Base):
+    """A fingerprint of one part of the config (people, sources) as it was last synced."""
+
+    __tablename__ = "synced_config"
+
+    part: Mapped[str] = mapped_column(String(32), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    synced_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class MuteRow(Base):
     __tablename__ = "mutes"
     __table_args__ = (UniqueConstraint("chat_id", "person_id"),)

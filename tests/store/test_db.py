@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, select, text
 from sqlalchemy.exc import StatementError
 
-from store.db import create_engine, is_sqlite, upgrade
+from store.db import HEAD_REVISION, MIGRATIONS, create_engine, is_sqlite, upgrade
 from store.tables import Base, SourceRow
 from tests.store.factories import Sessions, add_sources
 
@@ -62,7 +65,29 @@ async def test_migrations_build_exactly_the_declared_tables(database_url: str) -
     await engine.dispose()
 
     assert differences == []
-    assert version == [("0001",)]
+    assert version == [("0002",)]
+
+
+def test_head_revision_is_the_newest_migration() -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
+
+
+async def test_upgrade_brings_an_older_database_to_head(database_url: str) -> None:
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(_upgrade_to, "0001")
+
+    await upgrade(engine)
+    async with engine.connect() as connection:
+        version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).all()
+        differences = await connection.run_sync(_differences)
+    await engine.dispose()
+
+    assert version == [(HEAD_REVISION,)]
+    assert differences == []
 
 
 async def test_timestamps_come_back_as_aware_utc(sessions: Sessions) -> None:
@@ -85,3 +110,10 @@ async def test_naive_timestamps_are_refused(sessions: Sessions) -> None:
 def _differences(connection: Connection) -> list[object]:
     context = MigrationContext.configure(connection, opts={"compare_type": True})
     return list(compare_metadata(context, Base.metadata))
+
+
+def _upgrade_to(connection: Connection, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)

@@ -232,3 +232,18 @@ async def _counts(sessions: Sessions) -> dict[str, int]:
 
 def _subject(message: OutboxMessage) -> str | None:
     return message.html if message.change is None else message.change.change.org
+
+
+async def test_enqueue_per_change_counts_the_rows_each_change_added(
+    sessions: Sessions, now: datetime
+) -> None:
+    ada, grace = await watch(sessions, person("Ada Lovelace"), person("Grace Hopper"), now=now)
+    async with sessions.begin() as session:
+        await outbox.mute(session, chat_id=101, person_id=ada.id, until=now + timedelta(days=1))
+    of_ada = await store_change(sessions, change(ada), now=now)
+    of_grace = await store_change(sessions, change(grace), now=now)
+
+    async with sessions.begin() as session:
+        added = await outbox.enqueue_per_change(session, [of_ada, of_grace], chats=CHATS, now=now)
+
+    assert added == {of_ada.change_id: 1, of_grace.change_id: 2}

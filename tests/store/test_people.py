@@ -113,3 +113,39 @@ async def _confirm(
     async with sessions.begin() as session:
         await roles.set_change_status(session, stored.change_id, ChangeStatus.confirmed, now=now)
         return next(p.roles for p in await people.list_people(session) if p.id == value.person_id)
+
+
+async def test_sync_watch_list_does_nothing_for_an_unchanged_list(
+    sessions: Sessions, now: datetime
+) -> None:
+    config = [person("Zhang Wei", "张伟", roles=(role("Acme", "CFO"),)), person("Ada Lovelace")]
+
+    done = [await _sync_list(sessions, config, now=now) for _ in range(2)]
+    renamed_alias = [person("Zhang Wei", "張偉", roles=(role("Acme", "CFO"),)), config[1]]
+    done.append(await _sync_list(sessions, renamed_alias, now=now))
+    done.append(await _sync_list(sessions, renamed_alias[:1], now=now))
+
+    assert done == [True, False, True, True]
+    async with sessions() as session:
+        assert [(p.name, p.aliases) for p in await people.list_people(session)] == [
+            ("Zhang Wei", ("張偉",))
+        ]
+
+
+async def test_sync_people_adds_many_people_with_their_config_roles(
+    sessions: Sessions, now: datetime
+) -> None:
+    config = [
+        person(f"Person {i:03}", f"P. {i:03}", roles=(role(f"Org {i}", "CEO"),)) for i in range(300)
+    ]
+
+    synced = await watch(sessions, *config, now=now)
+
+    assert [(p.name, p.aliases, p.roles) for p in synced] == [
+        (p.name, p.aliases, p.roles) for p in config
+    ]
+
+
+async def _sync_list(sessions: Sessions, config: list[Person], *, now: datetime) -> bool:
+    async with sessions.begin() as session:
+        return await people.sync_watch_list(session, config, now=now)

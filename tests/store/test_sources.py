@@ -274,3 +274,58 @@ async def _claim(sessions: Sessions, *, now: datetime) -> list[Source]:
 async def _listed(sessions: Sessions) -> list[Source]:
     async with sessions() as session:
         return await sources.list_sources(session)
+
+
+async def test_record_successes_stores_each_poll_in_one_batch(
+    sessions: Sessions, now: datetime
+) -> None:
+    a, b, c = await add_sources(sessions, A, B, C, now=now)
+    async with sessions.begin() as session:
+        await sources.record_success(
+            session, c, fetched(etag='"c1"', modified="Sun"), now=now, next_check_at=now,
+            item_count=4,
+        )  # fmt: skip
+        claimed = await sources.claim_due_sources(session, now=now, lease=LEASE)
+        await sources.record_failure(session, a, error="boom", now=now, next_check_at=now)
+        await sources.record_successes(
+            session,
+            [
+                sources.Success(source_id=a, fetched=fetched(etag='"a2"'), item_count=20,
+                                next_check_at=now + HOUR),
+                sources.Success(source_id=b, fetched=fetched(modified="Mon"), item_count=3,
+                                next_check_at=now + 2 * HOUR),
+                sources.Success(source_id=c, fetched=fetched(304), item_count=0,
+                                next_check_at=now + 3 * HOUR),
+            ],
+            now=now + LEASE,
+        )  # fmt: skip
+
+    listed = {source.id: source for source in await _listed(sessions)}
+
+    assert len(claimed) == 3
+    assert [
+        (s.etag, s.last_modified, s.error_count, s.checked_at, s.next_check_at)
+        for s in (listed[a], listed[b], listed[c])
+    ] == [
+        ('"a2"', None, 0, now + LEASE, now + HOUR),
+        (None, "Mon", 0, now + LEASE, now + 2 * HOUR),
+        ('"c1"', "Sun", 0, now + LEASE, now + 3 * HOUR),  # a 304 keeps what it omits
+    ]
+    async with sessions.begin() as session:  # every lease ended
+        again = await sources.claim_due_sources(session, now=now, lease=LEASE, due_only=False)
+    assert sorted(s.id for s in again) == [a, b, c]
+
+
+async def test_sync_source_list_does_nothing_for_an_unchanged_list(
+    sessions: Sessions, now: datetime
+) -> None:
+    specs = [(A, HOUR), (B, timedelta(minutes=10))]
+    async with sessions.begin() as session:
+        first = await sources.sync_source_list(session, specs, now=now)
+    async with sessions.begin() as session:
+        again = await sources.sync_source_list(session, specs, now=now + HOUR)
+    async with sessions.begin() as session:
+        changed = await sources.sync_source_list(session, [(B, HOUR)], now=now + HOUR)
+
+    assert (first, again, changed) == (True, False, True)
+    assert [(s.url, s.interval) for s in await _listed(sessions)] == [(B, HOUR)]
