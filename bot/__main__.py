@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from bot.cli import main
 
-raise SystemExit(main())
+# Guarded: a worker process may import this module again (as multiprocessing does with
+# the main module of the program that started it), and must not run the program then.
+if __name__ == "__main__":
+    raise SystemExit(main())

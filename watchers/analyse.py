@@ -6,40 +6,13 @@ worker process per source, and the caller's database transaction holds no CPU wo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
 
 from watchers.extract import extract_events
 from watchers.match import NameIndex, find_mentions
-from watchers.models import FeedItem, Mention, PersonnelEvent
+from watchers.models import Analysis
 from watchers.parse import parse_feed
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Analysis:
-    """The items of a feed, the mentions among them, and the events of each mention.
-
-    ``events[i]`` are the events extracted from ``mentions[i]``.
-    """
-
-    items: tuple[FeedItem, ...] = ()
-    mentions: tuple[Mention, ...] = ()
-    events: tuple[tuple[PersonnelEvent, ...], ...] = ()
-
-    def of_items(self, chosen: Sequence[FeedItem]) -> Analysis:
-        """The same analysis restricted to ``chosen`` items, e.g. the unseen ones."""
-        keys = {item.key for item in chosen}
-        kept = [i for i, mention in enumerate(self.mentions) if mention.item.key in keys]
-        return Analysis(
-            items=tuple(chosen),
-            mentions=tuple(self.mentions[i] for i in kept),
-            events=tuple(self.events[i] for i in kept),
-        )
-
-    @property
-    def all_events(self) -> list[PersonnelEvent]:
-        return [event for events in self.events for event in events]
 
 
 def analyse_feed(

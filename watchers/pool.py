@@ -13,16 +13,18 @@ import asyncio
 import contextlib
 import multiprocessing
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
-from watchers.analyse import Analysis, analyse_feed
 from watchers.errors import FeedParseError
 from watchers.match import NameIndex, compile_people
-from watchers.models import Person
+from watchers.models import Analysis, Person
 
+# How long a worker waits for the others to start before it gives up (and the pool breaks).
+START_TIMEOUT_S = 60.0
 # The index this worker process matches with; set once by ``_install``.
 _index: NameIndex | None = None
 
@@ -36,35 +38,33 @@ class _Unreadable:
 
 
 class AnalysisPool:
-    """A process pool for ``analyse_feed``; ``prepare`` it with the people of each cycle."""
+    """A process pool for ``analyse_feed``; ``prepare`` it with the people of each cycle.
+
+    The workers start with the first analysis, not before: a cycle in which every source
+    answers 304 never starts them.
+    """
 
     def __init__(self, *, workers: int) -> None:
         self.workers = workers
         self._people: tuple[Person, ...] | None = None
         self._executor: ProcessPoolExecutor | None = None
+        self._starting = asyncio.Lock()
 
     def prepare(self, people: tuple[Person, ...]) -> None:
         """Makes the workers match ``people``; replaces the workers only when they changed."""
-        if self._executor is not None and people == self._people:
+        if people == self._people:
             return
         self.close()
-        self._executor = ProcessPoolExecutor(
-            self.workers, mp_context=_context(), initializer=_install, initargs=(people,)
-        )
         self._people = people
-        with _main_module_hidden():  # start every worker now, without the program's main
-            for _ in range(self.workers):
-                self._executor.submit(_ready)
 
     async def analyse(
         self, body: bytes, *, url: str, headers: Mapping[str, str], source_id: int, now: datetime
     ) -> Analysis:
         """``analyse_feed`` in a worker; raises ``FeedParseError`` as it would."""
-        if self._executor is None:
-            raise RuntimeError("AnalysisPool.prepare() was never called")
+        executor = await self._started()
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(
-            self._executor, _analyse_here, body, url, dict(headers), source_id, now
+            executor, _analyse_here, body, url, dict(headers), source_id, now
         )
         if isinstance(result, _Unreadable):
             raise FeedParseError(result.url, result.reason)
@@ -76,6 +76,31 @@ class AnalysisPool:
         self._executor = None
         self._people = None
 
+    async def _started(self) -> ProcessPoolExecutor:
+        if self._people is None:
+            raise RuntimeError("AnalysisPool.prepare() was never called")
+        async with self._starting:
+            if self._executor is None:
+                # In a thread: the loop goes on fetching while the workers import the pipeline.
+                self._executor = await asyncio.to_thread(_start, self.workers, self._people)
+        return self._executor
+
+
+def _start(workers: int, people: tuple[Person, ...]) -> ProcessPoolExecutor:
+    context = _context()
+    # Every worker waits in its initializer until all have started, so that none is idle
+    # yet when the next task is submitted: the pool then starts a new worker for each of
+    # these tasks, here, while the main module is hidden. A worker the pool started later
+    # would import the main module, the whole program, again.
+    all_started = context.Barrier(workers)
+    executor = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_install, initargs=(people, all_started)
+    )
+    with _main_module_hidden():
+        for _ in range(workers):
+            executor.submit(_ready)
+    return executor
+
 
 def _context() -> multiprocessing.context.BaseContext:
     """Workers forked from a small server process that imported only this module.
@@ -84,7 +109,7 @@ def _context() -> multiprocessing.context.BaseContext:
     in each worker. The fork server gives lean workers that start fast.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([__name__, "watchers.analyse"])
     return context
 
 
@@ -107,15 +132,19 @@ def _ready() -> None:
     """A no-op task: submitting one per worker starts them all."""
 
 
-def _install(people: tuple[Person, ...]) -> None:
+def _install(people: tuple[Person, ...], all_started: threading.Barrier) -> None:
     global _index  # per-process state is what an initializer is for
     _index = compile_people(people)
+    all_started.wait(timeout=START_TIMEOUT_S)
 
 
 def _analyse_here(
     body: bytes, url: str, headers: dict[str, str], source_id: int, now: datetime
 ) -> Analysis | _Unreadable:
     assert _index is not None, "the pool initializer did not run"
+    # Preloaded by the fork server; the process that sends the work never imports it.
+    from watchers.analyse import analyse_feed
+
     try:
         return analyse_feed(
             body, url=url, headers=headers, source_id=source_id, index=_index, now=now

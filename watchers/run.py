@@ -7,7 +7,8 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -15,13 +16,21 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store import items, outbox, people, roles, sources
-from watchers.analyse import Analysis, analyse_feed
 from watchers.backoff import next_check_at
 from watchers.diff import diff_roles
 from watchers.errors import TransientFetchError, WatcherError
 from watchers.fetch import DEFAULT_DEADLINE, DEFAULT_MAX_BYTES, fetch_source
 from watchers.match import NameIndex, compile_people
-from watchers.models import FetchResult, KnownRole, Person, Source, SourceOutcome
+from watchers.models import (
+    Analysis,
+    FeedItem,
+    FetchResult,
+    KnownRole,
+    Person,
+    Source,
+    SourceOutcome,
+    StoredChange,
+)
 from watchers.pool import AnalysisPool
 
 logger = logging.getLogger(__name__)
@@ -30,6 +39,13 @@ DEFAULT_CONCURRENCY = 16
 DEFAULT_LEASE = timedelta(minutes=5)
 # 304s are recorded together, at the latest once this many are waiting.
 NOT_MODIFIED_BATCH = 200
+# At most this many analysed sources share a transaction (20 items each, or so), and a
+# group that is not full waits at most this long for the sources still on their way.
+GROUP_LIMIT = 32
+GROUP_WAIT = 0.2
+# Sources claimed but not yet recorded, per fetch slot: fetching goes on while a group is
+# written, and the analyses waiting for their turn stay within bounds.
+IN_FLIGHT_PER_SLOT = 4
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,6 +121,148 @@ class NotModifiedBatch:
                 await sources.record_not_modified(session, batch, now=now)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Analysed:
+    """A source whose new content waits for its group's transaction."""
+
+    source: Source
+    fetched: FetchResult
+    analysis: Analysis
+    report: asyncio.Future[SourceReport]
+
+
+@dataclass(slots=True, kw_only=True)
+class GroupCommit:
+    """Analysed sources written together: one transaction for up to ``limit`` of them.
+
+    A transaction per source cost the main process more than the analyses cost the
+    workers. A source's write waits (``wait`` seconds at most) for the sources still being
+    fetched or analysed to join its group, unless the group is full; the first to get the
+    writer then writes every source waiting (a group commit). A source's items, mentions,
+    changes, outbox rows and cache validators still commit together, so a kill loses whole
+    sources, to be polled again, and never commits validators without their items.
+    """
+
+    sessions: async_sessionmaker[AsyncSession]
+    watch: Watch
+    now: datetime
+    writer: asyncio.Lock = field(default_factory=asyncio.Lock)
+    limit: int = GROUP_LIMIT
+    wait: float = GROUP_WAIT
+    waiting: list[_Analysed] = field(default_factory=list)
+    # Sources being fetched or analysed now, which may join the next group.
+    coming: int = 0
+    may_write: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @contextlib.asynccontextmanager
+    async def fetching(self) -> AsyncIterator[None]:
+        """Marks a source on its way: a group waits for it, while it is not full."""
+        self.coming += 1
+        try:
+            yield
+        finally:
+            self.coming -= 1
+            self._note_change()
+
+    async def write(self, source: Source, fetched: FetchResult, analysis: Analysis) -> SourceReport:
+        """Stores the source's new content with its group; returns when that is committed."""
+        report: asyncio.Future[SourceReport] = asyncio.get_running_loop().create_future()
+        mine = _Analysed(source=source, fetched=fetched, analysis=analysis, report=report)
+        self.waiting.append(mine)
+        self._note_change()
+        while not report.done():
+            async with self.writer:
+                if not report.done():
+                    await self._settle(await self._next_group())
+        return report.result()
+
+    async def _next_group(self) -> list[_Analysed]:
+        """The sources waiting, once the group is full, or none is on its way any more.
+
+        Written as soon as they came, the sources made groups of two on average, and their
+        transactions cost the main process five times what groups of 32 cost.
+        """
+        if not self._is_ready():
+            self.may_write.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.wait):
+                    await self.may_write.wait()
+        group, self.waiting = self.waiting[: self.limit], self.waiting[self.limit :]
+        return group
+
+    def _is_ready(self) -> bool:
+        return len(self.waiting) >= self.limit or self.coming == 0
+
+    def _note_change(self) -> None:
+        if self._is_ready():
+            self.may_write.set()
+
+    async def _settle(self, group: list[_Analysed]) -> None:
+        """Writes the group and answers each of its sources, with the error if it failed."""
+        try:
+            reports = await self._write(group)
+        except Exception as exc:  # noqa: BLE001 -- not handled: each source's write() raises it
+            for entry in group:
+                entry.report.set_exception(exc)
+            return
+        except BaseException:
+            for entry in group:
+                entry.report.cancel()
+            raise
+        for entry, report in zip(group, reports, strict=True):
+            entry.report.set_result(report)
+
+    async def _write(self, group: list[_Analysed]) -> list[SourceReport]:
+        watch, now = self.watch, self.now
+        async with self.sessions.begin() as session:  # ONE transaction for the group
+            new = await items.unseen_items(session, _all_items(group), now=now)
+            fresh = _fresh_per_source(group, new)
+            await items.record_mentions(session, [m for f in fresh for m in f.mentions], now=now)
+            changes = [diff_roles(f.all_events, watch.known) for f in fresh]
+            stored = await roles.apply_changes(session, [c for cs in changes for c in cs], now=now)
+            queued = await outbox.enqueue_per_change(session, stored, chats=watch.chats, now=now)
+            await sources.record_successes(session, _successes(group, now), now=now)
+        per_source = _split(stored, [len(c) for c in changes])
+        return [
+            _report(entry.fetched, analysis, stored_here, queued)
+            for entry, analysis, stored_here in zip(group, fresh, per_source, strict=True)
+        ]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Writes:
+    """Where a cycle's results go: 304s in batches, new content in groups, failures singly.
+
+    ``writer``, when given, lets one of them write at a time.
+    """
+
+    sessions: async_sessionmaker[AsyncSession]
+    not_modified: NotModifiedBatch
+    analysed: GroupCommit
+    writer: asyncio.Lock | None = None
+
+    @classmethod
+    def of(
+        cls,
+        sessions: async_sessionmaker[AsyncSession],
+        watch: Watch,
+        *,
+        now: datetime,
+        single_writer: bool,
+    ) -> Writes:
+        writer = asyncio.Lock() if single_writer else None
+        return cls(
+            sessions=sessions, writer=writer,
+            not_modified=NotModifiedBatch(sessions=sessions, writer=writer),
+            analysed=GroupCommit(sessions=sessions, watch=watch, now=now,
+                                 writer=writer or asyncio.Lock()),
+        )  # fmt: skip
+
+    async def failure(self, source: Source, exc: WatcherError, *, now: datetime) -> None:
+        async with self.writer or contextlib.nullcontext():
+            await _record_failure(self.sessions, source, exc, now=now)
+
+
 async def load_watch(
     sessions: async_sessionmaker[AsyncSession],
     *,
@@ -125,45 +283,30 @@ async def run_source(
     source: Source,
     *,
     client: httpx.AsyncClient,
-    sessions: async_sessionmaker[AsyncSession],
     watch: Watch,
+    writes: Writes,
     now: datetime,
+    gate: asyncio.Semaphore | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     deadline: float = DEFAULT_DEADLINE,
-    writer: asyncio.Lock | None = None,
-    not_modified: NotModifiedBatch | None = None,
 ) -> SourceReport:
-    """Fetches, analyses and stores one source; ``writer`` serialises the transactions.
+    """Fetches, analyses and stores one source.
 
-    A plain 304 goes to ``not_modified``, when given, to be recorded with others.
+    ``gate`` bounds the fetches and analyses running at once; a source waiting for its
+    group's transaction no longer holds a place in it.
     """
     started = time.monotonic()
     try:
-        fetched = await fetch_source(client, source, max_bytes=max_bytes, deadline=deadline)
-        if not_modified is not None and _is_plain_304(fetched, source):
-            await not_modified.add(source, now=now)
-            return _logged(source, SourceReport(outcome=SourceOutcome.not_modified), started)
-        analysis = await _analyse(fetched, source, watch, now=now)  # parse, match, extract
+        async with gate or contextlib.nullcontext(), writes.analysed.fetching():
+            fetched = await fetch_source(client, source, max_bytes=max_bytes, deadline=deadline)
+            if _is_plain_304(fetched, source):
+                await writes.not_modified.add(source, now=now)
+                return _logged(source, SourceReport(outcome=SourceOutcome.not_modified), started)
+            analysis = await _analyse(fetched, source, watch, now=now)  # parse, match, extract
     except WatcherError as exc:
-        async with writer or contextlib.nullcontext():
-            await _record_failure(sessions, source, exc, now=now)
+        await writes.failure(source, exc, now=now)
         return _logged(source, SourceReport(outcome=SourceOutcome.failed), started, error=str(exc))
-
-    async with writer or contextlib.nullcontext(), sessions.begin() as session:  # ONE transaction
-        fresh = analysis.of_items(await items.unseen_items(session, analysis.items, now=now))
-        await items.record_mentions(session, fresh.mentions, now=now)
-        changes = diff_roles(fresh.all_events, watch.known)
-        stored = await roles.apply_changes(session, changes, now=now)
-        queued = await outbox.enqueue_for_subscribers(session, stored, chats=watch.chats, now=now)
-        await sources.record_success(
-            session, source.id, fetched, now=now,
-            next_check_at=_next_success(source, now), item_count=len(analysis.items),
-        )  # fmt: skip
-    outcome = _outcome(fetched, has_new=any(change.is_new for change in stored))
-    report = SourceReport(
-        outcome=outcome, items=len(fresh.items), mentions=len(fresh.mentions),
-        events=len(fresh.all_events), queued=queued,
-    )  # fmt: skip
+    report = await writes.analysed.write(source, fetched, analysis)  # ONE transaction, grouped
     return _logged(source, report, started)
 
 
@@ -189,15 +332,15 @@ async def run_due_sources(
     """
     started = time.monotonic()
     gate = asyncio.Semaphore(concurrency)
-    writer = asyncio.Lock() if single_writer else None
-    not_modified = NotModifiedBatch(sessions=sessions, writer=writer)
+    in_flight = asyncio.Semaphore(IN_FLIGHT_PER_SLOT * concurrency)
+    writes = Writes.of(sessions, watch, now=now, single_writer=single_writer)
     batch = None if every_source else 2 * concurrency
 
     async def run_one(source: Source) -> SourceReport:
-        async with gate:
+        async with in_flight:
             return await run_source(
-                source, client=client, sessions=sessions, watch=watch, now=now,
-                max_bytes=max_bytes, deadline=deadline, writer=writer, not_modified=not_modified,
+                source, client=client, watch=watch, writes=writes, now=now, gate=gate,
+                max_bytes=max_bytes, deadline=deadline,
             )  # fmt: skip
 
     reports: list[SourceReport] = []
@@ -208,7 +351,7 @@ async def run_due_sources(
                 session, now=claimed_at, lease=lease, limit=batch, due_only=not every_source
             )
         reports += await asyncio.gather(*(run_one(source) for source in claimed))
-        await not_modified.flush(now=now)
+        await writes.not_modified.flush(now=now)
         if batch is None or len(claimed) < batch:
             return CycleReport.of(reports, duration_s=time.monotonic() - started)
 
@@ -223,6 +366,10 @@ async def _analyse(
             fetched.body, url=source.url, headers=fetched.headers, source_id=source.id, now=now
         )
     assert watch.index is not None, "a Watch has a pool or an index"
+    # Imported when first needed: with a pool, only the workers parse and extract, and
+    # the main process is spared a tenth of a second of imports at every start.
+    from watchers.analyse import analyse_feed
+
     return analyse_feed(
         fetched.body, url=source.url, headers=fetched.headers, source_id=source.id,
         index=watch.index, now=now,
@@ -240,6 +387,50 @@ async def _record_failure(
         await sources.record_failure(
             session, source.id, error=str(exc), now=now, next_check_at=retry_at
         )
+
+
+def _all_items(group: Sequence[_Analysed]) -> list[FeedItem]:
+    return [item for entry in group for item in entry.analysis.items]
+
+
+def _fresh_per_source(group: Sequence[_Analysed], new: Sequence[FeedItem]) -> list[Analysis]:
+    """Each source's analysis restricted to its new items.
+
+    An item another source of the group also brought is new for the first of them only,
+    as if each had its own transaction, in order.
+    """
+    by_source: dict[int, list[FeedItem]] = {}
+    for item in new:
+        by_source.setdefault(item.source_id, []).append(item)
+    return [entry.analysis.of_items(by_source.get(entry.source.id, [])) for entry in group]
+
+
+def _successes(group: Sequence[_Analysed], now: datetime) -> list[sources.Success]:
+    return [
+        sources.Success(
+            source_id=entry.source.id, fetched=entry.fetched,
+            item_count=len(entry.analysis.items), next_check_at=_next_success(entry.source, now),
+        )
+        for entry in group
+    ]  # fmt: skip
+
+
+def _split(stored: Sequence[StoredChange], sizes: Sequence[int]) -> list[list[StoredChange]]:
+    parts, start = [], 0
+    for size in sizes:
+        parts.append(list(stored[start : start + size]))
+        start += size
+    return parts
+
+
+def _report(
+    fetched: FetchResult, fresh: Analysis, stored: Sequence[StoredChange], queued: Counter[int]
+) -> SourceReport:
+    return SourceReport(
+        outcome=_outcome(fetched, has_new=any(change.is_new for change in stored)),
+        items=len(fresh.items), mentions=len(fresh.mentions), events=len(fresh.all_events),
+        queued=sum(queued[change.change_id] for change in stored if change.is_new),
+    )  # fmt: skip
 
 
 def _next_success(source: Source, now: datetime) -> datetime:
