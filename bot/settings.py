@@ -7,8 +7,12 @@ first so that every field path keeps the line it was written on.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import os
 import re
+import tempfile
 import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -42,6 +46,8 @@ _INTERVAL_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 _DIGEST = re.compile(r"^\s*([a-z]{3})\s+(\d{1,2}):(\d{2})\s*$", re.IGNORECASE)
 
 FieldPath = tuple[str | int, ...]
+# Changes whenever the cached form of a parsed config does: older files are then ignored.
+_CACHE_FORMAT = 1
 
 # libyaml's parser is about ten times faster than the pure-Python one on a large watch list.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -119,17 +125,36 @@ def search_url(template: str, name: str) -> str:
     return template.replace("{query}", urllib.parse.quote_plus(f'"{name}"'))
 
 
-def load_settings(path: Path, *, environ: Mapping[str, str] | None = None) -> Settings:
-    """Read, expand and validate the config file; raise ``ConfigError`` naming the line."""
+def load_settings(
+    path: Path, *, environ: Mapping[str, str] | None = None, cache_dir: Path | None = None
+) -> Settings:
+    """Read, expand and validate the config file; raise ``ConfigError`` naming the line.
+
+    With ``cache_dir`` the parsed YAML of a config that loaded is kept there, keyed by the
+    file's bytes, and the next load of the same bytes skips the YAML parser: with
+    thousands of people, parsing was most of a start. ``${VAR}``s are expanded and
+    everything is validated at every load all the same; a cached config that fails is
+    parsed again, so that the error names its line.
+    """
     env = os.environ if environ is None else environ
-    data, lines = _compose(path)
-    data = _expand(data, (), env, lines, path)
-    try:
-        raw = _RawConfig.model_validate(data if data is not None else {})
-    except ValidationError as exc:
-        raise _config_error(exc, lines, path) from None
-    _check_unique(raw, lines, path)
-    return _build(raw, path)
+    text = _read(path)
+    cache = _ParsedCache(cache_dir, path, text) if cache_dir is not None else None
+    cached = cache.load() if cache is not None else None
+    if cached is not None:
+        with contextlib.suppress(ConfigError):
+            return _settings(cached, {(): 1}, env, path)
+    data, lines = _compose(text, path)
+    settings = _settings(data, lines, env, path)
+    if cache is not None:
+        cache.store(data)
+    return settings
+
+
+def config_cache_dir(*, environ: Mapping[str, str] | None = None) -> Path:
+    """Where parsed configs are kept: ``$XDG_CACHE_HOME/rolecall``, else ``~/.cache/rolecall``."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".cache")
+    return Path(base) / "rolecall"
 
 
 def check_summary(settings: Settings) -> str:
@@ -154,11 +179,14 @@ def check_summary(settings: Settings) -> str:
 # --- parsing the YAML while keeping the line of every field ---------------------------
 
 
-def _compose(path: Path) -> tuple[Any, dict[FieldPath, int]]:
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(path, 0, "", f"cannot read the config file: {exc.strerror}") from None
+
+
+def _compose(text: str, path: Path) -> tuple[Any, dict[FieldPath, int]]:
     try:
         # One parse, by libyaml when it is there: the nodes give both the data and the lines.
         node = yaml.compose(text, Loader=_LOADER)
@@ -169,6 +197,18 @@ def _compose(path: Path) -> tuple[Any, dict[FieldPath, int]]:
     if node is not None:
         lines.update(_node_lines(node, ()))
     return data, lines
+
+
+def _settings(
+    data: Any, lines: dict[FieldPath, int], env: Mapping[str, str], path: Path
+) -> Settings:
+    data = _expand(data, (), env, lines, path)
+    try:
+        raw = _RawConfig.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        raise _config_error(exc, lines, path) from None
+    _check_unique(raw, lines, path)
+    return _build(raw, path)
 
 
 def _yaml_error(text: str, path: Path) -> ConfigError:
@@ -203,7 +243,7 @@ def _expand(
         return {k: _expand(v, (*where, str(k)), env, lines, path) for k, v in value.items()}
     if isinstance(value, list):
         return [_expand(v, (*where, i), env, lines, path) for i, v in enumerate(value)]
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "${" not in value:
         return value
 
     def substitute(match: re.Match[str]) -> str:
@@ -253,6 +293,51 @@ _MESSAGES = {
     "model_type": "must be a mapping",
     "dict_type": "must be a mapping",
 }
+
+
+# --- the parsed YAML of configs that loaded, kept between starts ---------------------------
+
+
+class _ParsedCache:
+    """One file per config path: the hash of the bytes it was parsed from, and the data.
+
+    Only a config that loaded is stored; its data is JSON through and through (strings,
+    numbers, booleans, lists, mappings), since anything else fails validation. The data
+    is stored before ``${VAR}`` expansion: no secret from the environment reaches the disk.
+    A cache that cannot be read or written is no cache: the config is parsed as ever.
+    """
+
+    def __init__(self, folder: Path, path: Path, text: str) -> None:
+        name = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
+        self.file = folder / f"config-{name}.json"
+        material = f"{_CACHE_FORMAT}\0{yaml.__version__}\0{text}"
+        self.key = hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def load(self) -> Any | None:
+        try:
+            kept = json.loads(self.file.read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(kept, dict) or kept.get("key") != self.key:
+            return None
+        return kept.get("data")
+
+    def store(self, data: Any) -> None:
+        try:
+            payload = json.dumps({"key": self.key, "data": data})
+        except (TypeError, ValueError):
+            return
+        with contextlib.suppress(OSError):
+            self.file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # mkstemp makes the file readable by its owner only: the config may hold a token.
+            handle, partial = tempfile.mkstemp(dir=self.file.parent, suffix=".partial")
+            try:
+                with os.fdopen(handle, "w", encoding="ascii") as out:
+                    out.write(payload)
+                os.replace(partial, self.file)
+            except OSError:
+                os.unlink(partial)
+                raise
 
 
 # --- field types: each parser takes what YAML gave and returns the final value -------------

@@ -17,11 +17,14 @@ POSTGRES_SERVER_URL = os.environ.get(
 
 
 @pytest.fixture(autouse=True)
-def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never depend on the developer's shell."""
+def clean_environ(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Tests never depend on the developer's shell, nor leave parsed configs in their cache."""
     for name in list(os.environ):
         if name.startswith(("ROLECALL_", "TELEGRAM_")) and name != "ROLECALL_TEST_POSTGRES":
             monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture

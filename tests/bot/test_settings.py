@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import ConfigError, Settings, check_summary, load_settings
+from bot.settings import ConfigError, Settings, check_summary, config_cache_dir, load_settings
 from watchers.models import KnownRole
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "config"
@@ -365,3 +365,120 @@ def test_broken_config_names_file_line_and_field(
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"nowhere\.yaml:0: cannot read the config file"):
         load_settings(tmp_path / "nowhere.yaml", environ={})
+
+
+CACHED = """
+    telegram:
+      token: ${TELEGRAM_BOT_TOKEN}
+    people:
+      - name: Ada Vint
+        aliases: [A. Vint]
+"""
+
+
+def test_a_config_loaded_again_from_the_cache_is_the_same(tmp_path: Path) -> None:
+    path = write_config(tmp_path, CACHED)
+    cache = tmp_path / "cache"
+    environ = {"TELEGRAM_BOT_TOKEN": TOKEN}
+
+    first = load_settings(path, environ=environ, cache_dir=cache)
+    again = load_settings(path, environ=environ, cache_dir=cache)
+
+    assert again == first == load_settings(path, environ=environ)
+    assert len(list(cache.iterdir())) == 1
+
+
+def test_an_edited_config_is_parsed_again(tmp_path: Path) -> None:
+    path = write_config(tmp_path, CACHED)
+    cache = tmp_path / "cache"
+    load_settings(path, environ={"TELEGRAM_BOT_TOKEN": TOKEN}, cache_dir=cache)
+
+    write_config(tmp_path, CACHED.replace("Ada Vint", "Bo Lindqvist"))
+    edited = load_settings(path, environ={"TELEGRAM_BOT_TOKEN": TOKEN}, cache_dir=cache)
+
+    assert [person.name for person in edited.people] == ["Bo Lindqvist"]
+
+
+def test_a_cached_config_still_names_the_line_of_a_missing_variable(tmp_path: Path) -> None:
+    path = write_config(tmp_path, CACHED)
+    cache = tmp_path / "cache"
+    load_settings(path, environ={"TELEGRAM_BOT_TOKEN": TOKEN}, cache_dir=cache)
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={}, cache_dir=cache)
+
+    assert str(caught.value) == (
+        "rolecall.yaml:2: telegram.token: environment variable TELEGRAM_BOT_TOKEN is not set"
+    )
+
+
+def test_the_cache_keeps_no_secret_from_the_environment(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+
+    load_settings(
+        write_config(tmp_path, CACHED), environ={"TELEGRAM_BOT_TOKEN": TOKEN}, cache_dir=cache
+    )
+
+    (kept,) = cache.iterdir()
+    assert TOKEN not in kept.read_text(encoding="utf-8")
+    assert kept.stat().st_mode & 0o077 == 0
+
+
+def test_a_broken_config_is_not_cached(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+
+    with pytest.raises(ConfigError):
+        load_settings(write_config(tmp_path, "colour: blue\n"), environ={}, cache_dir=cache)
+
+    assert not cache.exists()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"{not json", id="not-json"),
+        pytest.param(b'{"key": "0", "data": {}}', id="other-key"),
+        pytest.param(b"[1, 2]", id="not-a-mapping"),
+    ],
+)
+def test_a_damaged_cache_is_ignored(tmp_path: Path, damage: bytes) -> None:
+    path = write_config(tmp_path, CACHED)
+    cache = tmp_path / "cache"
+    load_settings(path, environ={"TELEGRAM_BOT_TOKEN": TOKEN}, cache_dir=cache)
+    (kept,) = cache.iterdir()
+    kept.write_bytes(damage)
+
+    settings = load_settings(path, environ={"TELEGRAM_BOT_TOKEN": TOKEN}, cache_dir=cache)
+
+    assert [person.name for person in settings.people] == ["Ada Vint"]
+
+
+def test_an_unwritable_cache_folder_is_no_obstacle(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+
+    settings = load_settings(
+        write_config(tmp_path, CACHED),
+        environ={"TELEGRAM_BOT_TOKEN": TOKEN},
+        cache_dir=blocked / "cache",
+    )
+
+    assert settings.telegram.token is not None
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        pytest.param(
+            {"XDG_CACHE_HOME": "/var/cache/me", "HOME": "/home/me"},
+            "/var/cache/me/rolecall",
+            id="xdg",
+        ),
+        pytest.param({"HOME": "/home/me"}, "/home/me/.cache/rolecall", id="home"),
+    ],
+)
+def test_config_cache_dir_follows_the_xdg_convention(
+    environ: dict[str, str], expected: str
+) -> None:
+    assert config_cache_dir(environ=environ) == Path(expected)
