@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from apscheduler.events import EVENT_JOB_ERROR, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -22,22 +22,14 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import Bot
 
 from bot import jobs
+from bot.console import ConsoleSender
 from bot.dispatch import Sender, render_message
-from bot.handlers import BotServices, RoleCallApplication
 from bot.metrics import Metrics, serve_metrics
 from bot.render import render_change_json
 from bot.runtime import Runtime
-from bot.settings import ConfigError, Settings, load_settings
-from bot.telegram import (
-    ConsoleSender,
-    TelegramSender,
-    build_application,
-    start_polling,
-    stop_polling,
-)
+from bot.settings import ConfigError, Settings, config_cache_dir, load_settings
 from store import people, sources
 from store.db import create_engine, create_sessionmaker, is_sqlite, upgrade
 from store.locks import AdvisoryLock
@@ -45,6 +37,9 @@ from store.sources import release_claims
 from watchers.fetch import DEFAULT_MAX_BYTES, build_client
 from watchers.models import OutboxMessage, SourceOutcome
 from watchers.pool import AnalysisPool
+
+if TYPE_CHECKING:
+    from bot.handlers import RoleCallApplication
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +115,8 @@ async def _analysis_pool(settings: Settings) -> AsyncIterator[AnalysisPool | Non
 async def sync_config(runtime: Runtime) -> None:
     now = jobs.utc_now()
     async with runtime.sessions.begin() as session:
-        await people.sync_people(session, runtime.settings.people_records(), now=now)
-        await sources.sync_sources(session, runtime.settings.source_specs(), now=now)
+        await people.sync_watch_list(session, runtime.settings.people_records(), now=now)
+        await sources.sync_source_list(session, runtime.settings.source_specs(), now=now)
 
 
 async def run_once(
@@ -161,7 +156,7 @@ async def run_forever(
 
 def load_or_exit(path: Path) -> Settings:
     try:
-        return load_settings(path)
+        return load_settings(path, cache_dir=config_cache_dir())
     except ConfigError as exc:
         print(f"rolecall: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -173,6 +168,11 @@ async def _start_telegram(
     token = _token(runtime.settings)
     if token is None:
         return ConsoleSender(out=out), None
+    # python-telegram-bot is imported only when there is a token to use: it is a tenth of
+    # a second of every start, and `run --once` without a token never needs it.
+    from bot.handlers import BotServices
+    from bot.telegram import TelegramSender, build_application, stop_polling
+
     services = BotServices(
         sessions=runtime.sessions,
         allowed_chats=lambda: frozenset(runtime.settings.telegram.chats),
@@ -203,6 +203,8 @@ class Leadership:
         if leading and not self.polling:
             logger.info("this worker leads: it polls Telegram and sends the digest")
             if self.application is not None:
+                from bot.telegram import start_polling
+
                 await start_polling(self.application)
             self.polling = True
         elif not leading and self.polling:
@@ -282,7 +284,7 @@ async def _reload_config(
     if job is not None:
         job.modify(args=[runtime, scheduler, current])
     try:
-        settings = load_settings(runtime.settings.path)
+        settings = load_settings(runtime.settings.path, cache_dir=config_cache_dir())
     except ConfigError as exc:
         logger.error("config not reloaded, the last good one stays in force: %s", exc)
         return
@@ -322,6 +324,10 @@ async def open_sender(settings: Settings, *, out: TextIO) -> AsyncIterator[Sende
     if token is None:
         yield ConsoleSender(out=out)
         return
+    from telegram import Bot
+
+    from bot.telegram import TelegramSender
+
     base_url = settings.telegram.api_url or "https://api.telegram.org/bot"
     async with Bot(token, base_url=base_url) as bot:
         yield TelegramSender(bot)

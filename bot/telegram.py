@@ -1,4 +1,4 @@
-"""Telegram edge: the senders the dispatcher uses, and the Application that answers commands.
+"""Telegram edge: the sender the dispatcher uses, and the Application that answers commands.
 
 ``TelegramSender`` is the only code that calls ``send_message`` for alerts, and it turns
 every python-telegram-bot error into one of the dispatcher's ``DeliveryError``s:
@@ -19,10 +19,9 @@ any other ``TelegramError`` (bad token...)    ``RetryLater``: kept until it is f
 from __future__ import annotations
 
 import logging
-import sys
 import warnings
 from datetime import timedelta
-from typing import TextIO, cast
+from typing import cast
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -125,32 +124,6 @@ def _retry_after(exc: RetryAfter) -> timedelta:
 
 def _is_markup_error(exc: BadRequest) -> bool:
     return "can't parse entities" in exc.message.lower()
-
-
-class ConsoleSender:
-    """Writes each message to a text stream (stdout by default) instead of Telegram.
-
-    It prints ``plain``, one message per block, followed by a blank line. For
-    ``rolecall run --json`` the caller renders ``plain`` as one JSON object
-    (``json.dumps(render_change_json(stored))``), so the stream gets one object a line.
-    It never raises.
-    """
-
-    def __init__(self, out: TextIO | None = None) -> None:
-        self._out = out if out is not None else sys.stdout
-
-    async def send(
-        self,
-        chat_id: int,  # noqa: ARG002 -- the Sender protocol's signature; only plain is printed
-        html: str,  # noqa: ARG002
-        *,
-        plain: str,
-        change_id: int | None = None,  # noqa: ARG002
-    ) -> None:
-        self._out.write(plain.rstrip("\n") + "\n")
-        if not plain.lstrip().startswith("{"):
-            self._out.write("\n")
-        self._out.flush()
 
 
 def build_application(

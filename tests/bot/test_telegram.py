@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from telegram import Bot
 
+from bot.console import ConsoleSender
 from bot.dispatch import ChatGone, ChatMoved, DeliveryError, RetryLater, Undeliverable
-from bot.telegram import ConsoleSender, TelegramSender
+from bot.telegram import TelegramSender
 from tests.fakes.botapi import FakeBotApi
 
 TOKEN = "123456:TEST-TOKEN"

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.console import ConsoleSender
 from bot.digest import build_digest
 from bot.dispatch import dispatch_due
 from bot.render import render_digest, render_sources
-from bot.telegram import ConsoleSender
 from store import people, sources
 from store.db import create_engine, create_sessionmaker, upgrade
 from tests.fakes.feeds import FeedServer, closed_port_url
