@@ -3,7 +3,8 @@
     python -m benchmarks.run [--quick] [--runs 3] [--n 2000] [--m 10000] [--big-n 10000]
 
 For each size it starts ``benchmarks.feedserver`` on 127.0.0.1 (N feeds of 20 items, M
-people) and times ``rolecall run --once`` as a separate process on a fresh SQLite file:
+people) and times ``rolecall run --once`` (``python -m bot``) as a separate process on a
+fresh SQLite file:
 the first cycle (every feed new), then a second cycle on the same database, where every
 feed answers 304. Wall time, CPU time (the process and its worker processes), items per
 second and peak RSS (sampled, summed over the process and its workers) are medians over
@@ -17,10 +18,11 @@ The table goes to stdout; the figures also go to ``.bench/results.json``.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import io
+import contextlib
+import itertools
 import json
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -35,15 +37,22 @@ import psutil
 import yaml
 
 from benchmarks.corpus import make_feed, make_people
-from bot.main import load_or_exit, run_once
 from watchers.match import compile_people, find_mentions
 from watchers.models import FeedItem, KnownRole, Person
 from watchers.parse import parse_feed
 
 ROOT = Path(__file__).resolve().parent.parent
+# The line `rolecall run --once` ends with, on stderr.
+_SUMMARY = re.compile(
+    r"rolecall: \d+ sources polled in (?P<poll_s>[\d.]+) s, \d+ failed, (?P<items>\d+) new items"
+)
 RESULTS = ROOT / ".bench" / "results.json"
 ITEMS_PER_FEED = 20
 SAMPLE_EVERY_S = 0.05
+# Memory is read every this many CPU samples: a PSS reading walks the page tables of every
+# process of the tree, and read every 50 ms it took a third of a core from the measured
+# processes on a 2-core machine.
+MEMORY_EVERY = 5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,9 +72,6 @@ class Cycle:
 
 def main(argv: list[str] | None = None) -> None:
     args = _arguments(argv)
-    if args.cycle:
-        _run_cycle(args.cycle)
-        return
     results: dict[str, Any] = {"machine": _machine(), "args": vars(args)}
     with tempfile.TemporaryDirectory(prefix="rolecall-bench-") as tmp:
         work = Path(tmp)
@@ -90,8 +96,10 @@ def _size(work: Path, *, n: int, m: int, runs: int, baseline_feeds: int = 0) -> 
         firsts, repeats = [], []
         for run in range(runs):
             _remove_database(database)
-            firsts.append(_cycle(config))
-            repeats.append(_cycle(config))
+            # Cold, as a new install: no parsed config kept yet; the 304 cycle finds it.
+            env = {**os.environ, "XDG_CACHE_HOME": str(work / f"cache-{run}")}
+            firsts.append(_cycle(config, env))
+            repeats.append(_cycle(config, env))
             _log(f"  run {run + 1}/{runs}: first {firsts[-1]}, 304 {repeats[-1]}")
         size: dict[str, Any] = {"n": n, "m": m, "runs": runs, "items": n * ITEMS_PER_FEED,
                                 "first": _median(firsts), "not_modified": _median(repeats)}  # fmt: skip
@@ -125,61 +133,83 @@ class _feed_server:  # a context manager, named as one reads in a with statement
         self.process.wait(timeout=30)
 
 
-def _cycle(config: Path) -> Cycle:
+def _cycle(config: Path, env: dict[str, str]) -> Cycle:
     """One ``rolecall run --once`` in a child process: wall, CPU of it and its workers,
-    peak memory; the child reports how long the poll itself took and the items it read.
+    peak memory; the command's summary line says how long the poll itself took and how
+    many items it read. Its alerts (no token: printed) are discarded.
 
     CPU is sampled per process (the workers are not this process's children, so their
     rusage never reaches it); the last sample of each process counts.
     """
-    started = time.perf_counter()
-    process = psutil.Popen(
-        [sys.executable, "-m", "benchmarks.run", "--cycle", str(config)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    command = [sys.executable, "-m", "bot", "run", "--once", "--config", str(config)]
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = psutil.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        usage = _usage_until_exit(process)
+        wall = time.perf_counter() - started
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
+    summary = _SUMMARY.search(stderr)
+    if process.returncode != 0 or summary is None:
+        raise RuntimeError(f"rolecall run --once failed:\n{stderr}")
+    poll_s, items = float(summary["poll_s"]), int(summary["items"])
+    return Cycle(
+        wall_s=round(wall, 2), poll_s=round(poll_s, 2), cpu_s=round(usage.cpu_s, 2),
+        items=items, items_per_s=round(items / poll_s) if poll_s else 0,
+        peak_rss_mb=round(usage.peak_rss / 2**20), peak_total_pss_mb=round(usage.peak_pss / 2**20),
     )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Usage:
+    peak_rss: int
+    peak_pss: int
+    cpu_s: float
+
+
+def _usage_until_exit(process: psutil.Popen) -> _Usage:
+    """Samples the process tree until the process exits: CPU often, memory less often."""
     peak_rss = peak_pss = 0
     cpu_of: dict[int, float] = {}
-    while process.poll() is None:
-        rss, pss = _memory(process, cpu_of)
-        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+    members: list[psutil.Process] = [process]
+    for sample in itertools.count():
+        if process.poll() is not None:
+            break
+        if sample % MEMORY_EVERY == 0:
+            members = _members(process)
+            rss, pss = _memory(process, members)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        _note_cpu(members, cpu_of)
         time.sleep(SAMPLE_EVERY_S)
-    wall = time.perf_counter() - started
-    if process.returncode != 0:
-        assert process.stderr is not None
-        raise RuntimeError(f"rolecall run --once failed:\n{process.stderr.read().decode()}")
-    assert process.stdout is not None
-    child = json.loads(process.stdout.read())
-    return Cycle(
-        wall_s=round(wall, 2), poll_s=round(child["poll_s"], 2),
-        cpu_s=round(sum(cpu_of.values()), 2), items=child["items"],
-        items_per_s=round(child["items"] / child["poll_s"]) if child["poll_s"] else 0,
-        peak_rss_mb=round(peak_rss / 2**20), peak_total_pss_mb=round(peak_pss / 2**20),
-    )  # fmt: skip
+    return _Usage(peak_rss=peak_rss, peak_pss=peak_pss, cpu_s=sum(cpu_of.values()))
 
 
-def _run_cycle(config: Path) -> None:
-    """What ``rolecall run --once --config CONFIG`` runs (alerts discarded), timed."""
-    summary = asyncio.run(run_once(load_or_exit(config), out=io.StringIO()))
-    print(json.dumps({"poll_s": summary.poll_s, "items": summary.items, "sent": summary.sent}))
+def _members(process: psutil.Process) -> list[psutil.Process]:
+    """The process and every descendant (its worker processes)."""
+    try:
+        return [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return [process]
 
 
-def _memory(process: psutil.Process, cpu_of: dict[int, float]) -> tuple[int, int]:
-    """The process's RSS, and the PSS of it and every descendant, summed; notes CPU times."""
-    total_pss = rss = 0
+def _memory(process: psutil.Process, members: list[psutil.Process]) -> tuple[int, int]:
+    """The process's RSS, and the PSS of it and its descendants, summed."""
     try:
         rss = process.memory_info().rss
-        members = [process, *process.children(recursive=True)]
     except psutil.Error:
         return 0, 0
+    total_pss = 0
     for member in members:
-        try:
-            with member.oneshot():
-                total_pss += member.memory_full_info().pss
-                times = member.cpu_times()
-            cpu_of[member.pid] = times.user + times.system
-        except psutil.Error:
-            continue
+        with contextlib.suppress(psutil.Error):
+            total_pss += member.memory_full_info().pss
     return rss, total_pss
+
+
+def _note_cpu(members: list[psutil.Process], cpu_of: dict[int, float]) -> None:
+    for member in members:
+        with contextlib.suppress(psutil.Error):
+            times = member.cpu_times()
+            cpu_of[member.pid] = times.user + times.system
 
 
 def _baseline(work: Path, config: Path, *, feeds: int, n: int) -> dict[str, Any]:
@@ -259,12 +289,16 @@ def _table(results: dict[str, Any]) -> str:
         size = results[key]
         for label, cycle in (("first", size["first"]), ("all 304", size["not_modified"])):
             lines.append(
-                f"| {size['n']:,} | {size['m']:,} | {label} | {cycle['wall_s']:.1f} | "
-                f"{cycle['poll_s']:.1f} | {cycle['cpu_s']:.1f} | {cycle['items_per_s']:,.0f} | {cycle['peak_rss_mb']:.0f} | "
-                f"{cycle['peak_total_pss_mb']:.0f} |"
+                f"| {size['n']:,} | {size['m']:,} | {label} | {cycle['wall_s']:.2f} | "
+                f"{cycle['poll_s']:.2f} | {cycle['cpu_s']:.1f} | {_per_s(cycle)} | "
+                f"{cycle['peak_rss_mb']:.0f} | {cycle['peak_total_pss_mb']:.0f} |"
             )
     lines += _baseline_lines(small) + _growth_lines(results) + _matching_lines(results)
     return "\n".join(lines)
+
+
+def _per_s(cycle: dict[str, Any]) -> str:
+    return f"{cycle['items_per_s']:,.0f}" if cycle["items"] else "-"
 
 
 def _baseline_lines(small: dict[str, Any]) -> list[str]:
@@ -317,7 +351,6 @@ def _log(message: str) -> None:
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    parser.add_argument("--cycle", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true",
                         help="a small run: N=200, M=1000, one run, no big size")  # fmt: skip
     parser.add_argument("--runs", type=int, default=3, help="runs per size (medians)")
