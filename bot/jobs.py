@@ -31,6 +31,7 @@ async def poll_sources(runtime: Runtime, *, every_source: bool = False) -> Cycle
             client=runtime.client, sessions=runtime.sessions, watch=watch, now=utc_now(),
             every_source=every_source, max_bytes=runtime.max_bytes, lease=lease,
             deadline=fetch_deadline(lease), single_writer=runtime.single_writer,
+            stranded=runtime.stranded_sources,
         )  # fmt: skip
     runtime.metrics.record_cycle(report)
     return report

@@ -34,6 +34,8 @@ class Runtime:
     # A cycle runs with the people it loaded at its start: a config reload waits for it, or
     # a source added by the reload could be polled with the old people and its items lost.
     config_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Sources a failed cycle had claimed: the next cycle ends their leases.
+    stranded_sources: set[int] = field(default_factory=set)
 
     @property
     def chats(self) -> tuple[int, ...]:

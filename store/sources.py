@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -209,6 +209,12 @@ async def list_sources(session: AsyncSession) -> list[Source]:
         .execution_options(populate_existing=True)
     )
     return [to_source(row) for row in (await session.scalars(stmt)).all()]
+
+
+async def release_sources(session: AsyncSession, source_ids: Iterable[int]) -> None:
+    """Ends the leases on these sources: this process took them and no longer works on them."""
+    stmt = update(SourceRow).where(SourceRow.id.in_(list(source_ids))).values(claimed_until=None)
+    await session.execute(stmt)
 
 
 async def release_claims(session: AsyncSession) -> None:

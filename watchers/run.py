@@ -322,8 +322,13 @@ async def run_due_sources(
     max_bytes: int = DEFAULT_MAX_BYTES,
     deadline: float = DEFAULT_DEADLINE,
     single_writer: bool = False,
+    stranded: set[int] | None = None,
 ) -> CycleReport:
     """Claims the due sources (all of them with ``every_source``) and runs each once.
+
+    A cycle that fails (the database went away) adds the sources it had claimed to
+    ``stranded``, and the next cycle ends those leases first: a process does not wait for
+    its own leases to expire.
 
     Due sources are claimed a few at a time (twice ``concurrency``), so workers sharing
     the database share the work, and a lease covers only what its holder is about to do.
@@ -343,6 +348,8 @@ async def run_due_sources(
                 max_bytes=max_bytes, deadline=deadline,
             )  # fmt: skip
 
+    stranded = set() if stranded is None else stranded
+    await _release_stranded(sessions, stranded)
     reports: list[SourceReport] = []
     while True:
         claimed_at = now + timedelta(seconds=time.monotonic() - started)
@@ -350,10 +357,21 @@ async def run_due_sources(
             claimed = await sources.claim_due_sources(
                 session, now=claimed_at, lease=lease, limit=batch, due_only=not every_source
             )
-        reports += await asyncio.gather(*(run_one(source) for source in claimed))
-        await writes.not_modified.flush(now=now)
+        try:
+            reports += await asyncio.gather(*(run_one(source) for source in claimed))
+            await writes.not_modified.flush(now=now)
+        except Exception:
+            stranded.update(source.id for source in claimed)
+            raise
         if batch is None or len(claimed) < batch:
             return CycleReport.of(reports, duration_s=time.monotonic() - started)
+
+
+async def _release_stranded(sessions: async_sessionmaker[AsyncSession], stranded: set[int]) -> None:
+    if stranded:
+        async with sessions.begin() as session:
+            await sources.release_sources(session, stranded)
+        stranded.clear()
 
 
 async def _analyse(

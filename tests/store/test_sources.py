@@ -212,6 +212,22 @@ async def test_release_claims_frees_sources_and_outbox_rows(
     assert ([s.url for s in got_sources], [m.html for m in got_messages]) == ([A], ["<b>hi</b>"])
 
 
+async def test_release_sources_frees_only_the_sources_named(
+    sessions: Sessions, now: datetime
+) -> None:
+    await add_sources(sessions, A, B, now=now)
+    async with sessions.begin() as session:
+        claimed = await sources.claim_due_sources(session, now=now, lease=LEASE)
+    stranded = next(s.id for s in claimed if s.url == A)
+
+    async with sessions.begin() as session:
+        await sources.release_sources(session, [stranded])
+    async with sessions.begin() as session:
+        again = await sources.claim_due_sources(session, now=now, lease=LEASE)
+
+    assert [s.url for s in again] == [A]
+
+
 @pytest.mark.postgres
 async def test_concurrent_claims_on_postgres_get_disjoint_sources(
     postgres_sessions: Sessions, now: datetime
