@@ -15,11 +15,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from watchers.diff import diff_roles
-from watchers.extract import extract_events
-from watchers.models import FeedItem, KnownRole, Mention, MoveKind, Person
+from tests.watchers.reading import Reader
+from watchers.models import KnownRole, MoveKind, Person
 
 NOW = datetime(2025, 10, 20, 8, 0, tzinfo=UTC)
+_reader = Reader(NOW)
+alerts = _reader.alerts
 J, L, F, R = MoveKind.joined, MoveKind.left, MoveKind.founded, MoveKind.role_changed
 
 CORVIN = Person(
@@ -30,14 +31,6 @@ CORVIN = Person(
 )
 SHU = Person(id=2, name="莘望舒", roles=(KnownRole(org="澄渊投资", title="董事长"),))
 YAN = Person(id=3, name="郗若岩", roles=(KnownRole(org="栎川证券", title="研究部主管"),))
-
-
-def alerts(text: str, *people: Person) -> set[tuple[str, MoveKind, str | None]]:
-    item = FeedItem(key="k", url="https://news.example/s", title="", summary=text,
-                    published_at=NOW, source_id=1)  # fmt: skip
-    found = extract_events(Mention(item=item, people=people), now=NOW)
-    changes = diff_roles(found, {p.id: p.roles for p in people})
-    return {(c.person_name, c.kind, c.org) for c in changes}
 
 
 @pytest.mark.parametrize(

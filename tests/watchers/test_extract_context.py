@@ -24,11 +24,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from watchers.diff import diff_roles
-from watchers.extract import extract_events
-from watchers.models import FeedItem, KnownRole, Mention, MoveKind, Person, PersonnelEvent, When
+from tests.watchers.reading import Reader
+from watchers.models import KnownRole, MoveKind, Person, When
 
 NOW = datetime(2025, 9, 3, 8, 0, tzinfo=UTC)
+_reader = Reader(NOW)
+events, alerts = _reader.events, _reader.alerts
 J, L, F, R = MoveKind.joined, MoveKind.left, MoveKind.founded, MoveKind.role_changed
 
 TAO = Person(id=1, name="陶映川", roles=(KnownRole(org="栖岸医院", title="副院长"),))
@@ -83,18 +84,6 @@ FENN = Person(
 )
 BAI = Person(id=12, name="白芷萱", roles=(KnownRole(org="汀州大学", title="教授"),))
 YAN = Person(id=13, name="晏书澄", roles=(KnownRole(org="汀岚证券", title="副总经理"),))
-
-
-def events(text: str, *people: Person, title: str = "") -> list[PersonnelEvent]:
-    item = FeedItem(key="k", url="https://news.example/f", title=title, summary=text,
-                    published_at=NOW, source_id=1)  # fmt: skip
-    return extract_events(Mention(item=item, people=people), now=NOW)
-
-
-def alerts(text: str, *people: Person, title: str = "") -> set[tuple[str, MoveKind, str | None]]:
-    found = events(text, *people, title=title)
-    changes = diff_roles(found, {p.id: p.roles for p in people})
-    return {(c.person_name, c.kind, c.org) for c in changes}
 
 
 @pytest.mark.parametrize(

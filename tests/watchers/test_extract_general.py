@@ -14,19 +14,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from watchers.diff import diff_roles
-from watchers.extract import extract_events
+from tests.watchers.reading import Reader
 from watchers.models import (
-    FeedItem,
     KnownRole,
-    Mention,
     MoveKind,
     Person,
-    PersonnelEvent,
     When,
 )
 
 NOW = datetime(2025, 6, 4, 8, 0, tzinfo=UTC)
+_reader = Reader(NOW)
+events, alerts = _reader.events, _reader.alerts
 
 ZHU = Person(id=1, name="祝临溪", roles=(KnownRole(org="雁回资本", title="合伙人"),))
 WEN = Person(id=2, name="闻若川", roles=(KnownRole(org="岚桥重工", title="总经理"),))
@@ -44,17 +42,6 @@ PARRISH = Person(
 )
 
 J, L, F, R = MoveKind.joined, MoveKind.left, MoveKind.founded, MoveKind.role_changed
-
-
-def events(text: str, *people: Person, title: str = "") -> list[PersonnelEvent]:
-    item = FeedItem(key="k", url="https://news.example/g", title=title, summary=text,
-                    published_at=NOW, source_id=1)  # fmt: skip
-    return extract_events(Mention(item=item, people=people), now=NOW)
-
-
-def alerts(text: str, *people: Person) -> set[tuple[str, MoveKind, str | None]]:
-    changes = diff_roles(events(text, *people), {p.id: p.roles for p in people})
-    return {(c.person_name, c.kind, c.org) for c in changes}
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from watchers.diff import diff_roles
-from watchers.extract import extract_events
-from watchers.models import FeedItem, KnownRole, Mention, MoveKind, Person, PersonnelEvent
+from tests.watchers.reading import Reader
+from watchers.models import KnownRole, MoveKind, Person
 
 NOW = datetime(2025, 6, 4, 8, 0, tzinfo=UTC)
+_reader = Reader(NOW)
+events, moves, alerts = _reader.events, _reader.moves, _reader.alerts
 
 CEN = Person(id=1, name="岑若溪", roles=(KnownRole(org="砚川数据", title="工程副总裁"),))
 LOU = Person(id=2, name="娄启航", roles=(KnownRole(org="栖霞汽车", title="董事长"),))
@@ -29,22 +30,6 @@ HALE = Person(
 )
 MO = Person(id=6, name="莫青原", roles=(KnownRole(org="北溟医药", title="总裁"),))
 RUAN = Person(id=7, name="阮听松", roles=(KnownRole(org="北溟医药", title="董事长"),))
-
-
-def events(text: str, *people: Person, title: str = "") -> list[PersonnelEvent]:
-    item = FeedItem(key="k", url="https://news.example/2", title=title, summary=text,
-                    published_at=NOW, source_id=1)  # fmt: skip
-    return extract_events(Mention(item=item, people=people), now=NOW)
-
-
-def moves(text: str, *people: Person, title: str = "") -> set[tuple[str, MoveKind, str | None]]:
-    return {(e.person_name, e.kind, e.org) for e in events(text, *people, title=title)}
-
-
-def alerts(text: str, *people: Person, title: str = "") -> set[tuple[str, MoveKind, str | None]]:
-    found = events(text, *people, title=title)
-    changes = diff_roles(found, {p.id: p.roles for p in people})
-    return {(c.person_name, c.kind, c.org) for c in changes}
 
 
 @pytest.mark.parametrize(

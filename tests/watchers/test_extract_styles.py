@@ -15,11 +15,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from watchers.diff import diff_roles
-from watchers.extract import extract_events
-from watchers.models import FeedItem, KnownRole, Mention, MoveKind, Person, PersonnelEvent
+from tests.watchers.reading import Reader
+from watchers.models import KnownRole, MoveKind, Person
 
 NOW = datetime(2025, 10, 20, 8, 0, tzinfo=UTC)
+_reader = Reader(NOW)
+events, alerts = _reader.events, _reader.alerts
 J, L, F, R = MoveKind.joined, MoveKind.left, MoveKind.founded, MoveKind.role_changed
 
 GUAN = Person(
@@ -46,18 +47,6 @@ ESME = Person(
     aliases=("Kitteridge",),
     roles=(KnownRole(org="Wexcombe Motion", title="president"),),
 )
-
-
-def events(text: str, *people: Person) -> list[PersonnelEvent]:
-    item = FeedItem(key="k", url="https://news.example/s", title="", summary=text,
-                    published_at=NOW, source_id=1)  # fmt: skip
-    return extract_events(Mention(item=item, people=people), now=NOW)
-
-
-def alerts(text: str, *people: Person) -> set[tuple[str, MoveKind, str | None]]:
-    found = events(text, *people)
-    changes = diff_roles(found, {p.id: p.roles for p in people})
-    return {(c.person_name, c.kind, c.org) for c in changes}
 
 
 @pytest.mark.parametrize(
