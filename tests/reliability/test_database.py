@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from tests.fakes.feeds import FeedServer
 from tests.reliability.world import (
     CHAT,
     TOKEN,
+    Mover,
     movers,
     rss,
     telegram_config,
@@ -104,51 +106,73 @@ def _status_of_alerts(schema_url: str) -> list[str]:
         return [row[0] for row in conn.execute("SELECT status FROM outbox ORDER BY id")]
 
 
-async def test_bot_survives_a_database_restart_and_delivers_after(
-    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
-    before, after = movers(2)
+@dataclass(frozen=True, slots=True)
+class Rig:
+    """A running bot whose database connections go through ``proxy``."""
+
+    proxy: TcpProxy
+    feeds: FeedServer
+    api: FakeBotApi
+    bot: asyncio.Task[None]
+
+
+@contextlib.asynccontextmanager
+async def _bot_behind_a_proxy(
+    postgres_url: str, tmp_path: Path, people: list[Mover], *, every: str, trip_on: bytes | None
+) -> AsyncIterator[Rig]:
+    """``rolecall run`` on a feed that reports the first person's move; ``trip_on`` is set
+    before the bot starts."""
     proxy = TcpProxy("127.0.0.1", 5432)
     await proxy.start()
+    proxy.trip_on = trip_on
     proxied = postgres_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}", 1)
     assert proxied != postgres_url
     published = datetime.now(UTC) - timedelta(hours=1)
     async with FeedServer() as feeds, FakeBotApi() as api:
-        feeds.set_feed("/wire", rss([("one", *before.story())], published=published))
+        feeds.set_feed("/wire", rss([("one", *people[0].story())], published=published))
         config = write_config(
             tmp_path / "rolecall.yaml",
             database=proxied,
             telegram=telegram_config(api, CHAT),
-            sources=[{"url": feeds.url("/wire"), "every": "2s"}],
-            people=[before.config(), after.config()],
+            sources=[{"url": feeds.url("/wire"), "every": every}],
+            people=[person.config() for person in people],
         )
         stop = asyncio.Event()
         bot = asyncio.create_task(run_forever(load_settings(config), stop=stop))
         try:
-            await until(lambda: bot.done() or api.sent(CHAT), timeout=WAIT)
-            # Cut only once the alert is recorded as sent: a cut between Telegram's
-            # acceptance and that record is the one case that repeats a message.
-            await until(lambda: _status_of_alerts(postgres_url) == ["sent"], timeout=WAIT)
-
-            await proxy.stop()
-            polled = feeds.hits("/wire")
-            both = [("one", *before.story()), ("two", *after.story())]
-            feeds.set_feed("/wire", rss(both, published=datetime.now(UTC)))
-            await asyncio.sleep(OUTAGE)
-            assert not bot.done()
-            assert feeds.hits("/wire") == polled  # no cycle gets past the database
-            await proxy.start()
-
-            await until(lambda: bot.done() or len(api.sent(CHAT)) >= 2, timeout=WAIT)
-            assert not bot.done()
+            yield Rig(proxy, feeds, api, bot)
         finally:
             stop.set()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(bot, timeout=WAIT)
             with contextlib.suppress(Exception):
                 await proxy.stop()
-        sent = api.sent(CHAT)
+
+
+async def test_bot_survives_a_database_restart_and_delivers_after(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    before, after = movers(2)
+    people = [before, after]
+    async with _bot_behind_a_proxy(postgres_url, tmp_path, people, every="2s", trip_on=None) as rig:
+        await until(lambda: rig.bot.done() or rig.api.sent(CHAT), timeout=WAIT)
+        # Cut only once the alert is recorded as sent: a cut between Telegram's
+        # acceptance and that record is the one case that repeats a message.
+        await until(lambda: _status_of_alerts(postgres_url) == ["sent"], timeout=WAIT)
+
+        await rig.proxy.stop()
+        polled = rig.feeds.hits("/wire")
+        both = [("one", *before.story()), ("two", *after.story())]
+        rig.feeds.set_feed("/wire", rss(both, published=datetime.now(UTC)))
+        await asyncio.sleep(OUTAGE)
+        assert not rig.bot.done()
+        assert rig.feeds.hits("/wire") == polled  # no cycle gets past the database
+        await rig.proxy.start()
+
+        await until(lambda: rig.bot.done() or len(rig.api.sent(CHAT)) >= 2, timeout=WAIT)
+        assert not rig.bot.done()
+    sent = rig.api.sent(CHAT)
 
     assert [before.name in m.text for m in sent] == [True, False]
     assert after.name in sent[1].text
@@ -169,44 +193,25 @@ async def test_a_cut_in_the_middle_of_a_write_loses_nothing_and_doubles_nothing(
     the database is back stores and sends it, once. The feed's lease is five minutes: the
     bot ends its own lease instead of waiting for it."""
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
-    (mover,) = movers(1)
-    proxy = TcpProxy("127.0.0.1", 5432)
-    await proxy.start()
-    proxied = postgres_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}", 1)
-    published = datetime.now(UTC) - timedelta(hours=1)
-    async with FeedServer() as feeds, FakeBotApi() as api:
-        feeds.set_feed("/wire", rss([("one", *mover.story())], published=published))
-        config = write_config(
-            tmp_path / "rolecall.yaml",
-            database=proxied,
-            telegram=telegram_config(api, CHAT),
-            sources=[{"url": feeds.url("/wire"), "every": "5m"}],
-            people=[mover.config()],
-        )
-        proxy.trip_on = b"INSERT INTO outbox"
-        stop = asyncio.Event()
-        bot = asyncio.create_task(run_forever(load_settings(config), stop=stop))
-        try:
-            await asyncio.wait_for(proxy.tripped.wait(), timeout=WAIT)
-            await proxy.stop()
-            assert _count(postgres_url, "changes") == 0, "the open write was rolled back"
-            await asyncio.sleep(OUTAGE)
-            assert not bot.done()
-            await proxy.start()
+    people = movers(1)
+    outbox_insert = b"INSERT INTO outbox"
+    async with _bot_behind_a_proxy(
+        postgres_url, tmp_path, people, every="5m", trip_on=outbox_insert
+    ) as rig:
+        await asyncio.wait_for(rig.proxy.tripped.wait(), timeout=WAIT)
+        await rig.proxy.stop()
+        assert _count(postgres_url, "changes") == 0, "the open write was rolled back"
+        await asyncio.sleep(OUTAGE)
+        assert not rig.bot.done()
+        await rig.proxy.start()
 
-            await until(lambda: bot.done() or api.sent(CHAT), timeout=WAIT)
-            await until(lambda: _status_of_alerts(postgres_url) == ["sent"], timeout=WAIT)
-            await asyncio.sleep(5)  # two more polls of the feed: nothing new to send
-            assert not bot.done()
-        finally:
-            stop.set()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(bot, timeout=WAIT)
-            with contextlib.suppress(Exception):
-                await proxy.stop()
-        sent = api.sent(CHAT)
+        await until(lambda: rig.bot.done() or rig.api.sent(CHAT), timeout=WAIT)
+        await until(lambda: _status_of_alerts(postgres_url) == ["sent"], timeout=WAIT)
+        await asyncio.sleep(5)  # two more polls of the feed: nothing new to send
+        assert not rig.bot.done()
+    sent = rig.api.sent(CHAT)
 
     assert len(sent) == 1
-    assert mover.name in sent[0].text
+    assert people[0].name in sent[0].text
     assert _count(postgres_url, "items") == 1
     assert _count(postgres_url, "changes") == 1
